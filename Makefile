@@ -1,0 +1,34 @@
+# Two commands on a fresh machine: `make html` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+
+.PHONY: html test check bench clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+html: $(STAMP)
+	$(VENV)/bin/zhuanlan build --site . --output output
+
+check: $(STAMP)
+	$(VENV)/bin/zhuanlan check --site .
+
+test: $(TEST_STAMP)
+	$(PY) -m pytest -q
+
+bench: $(STAMP)
+	$(PY) bench/bench_check.py
+
+clean:
+	rm -rf output .zhuanlan-cache

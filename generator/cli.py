@@ -1,0 +1,88 @@
+"""The `zhuanlan` command line: check and build (more commands come later)."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from . import report
+from .messages import render
+from .problems import Problem
+
+BUNDLED_SITE = Path(__file__).resolve().parent.parent
+
+
+def default_site() -> Path:
+    """The current folder when it is a content repository, else the bundled sample site."""
+    here = Path.cwd()
+    return here if (here / "site.yaml").is_file() else BUNDLED_SITE
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="zhuanlan", description="社会组织参与乡村振兴专栏：检查内容、生成静态网站。")
+    commands = parser.add_subparsers(dest="command", metavar="命令", required=True)
+
+    check = commands.add_parser("check", help="检查内容仓库，列出全部问题（文件:行:列）")
+    check.add_argument("--site", type=Path, help="内容仓库目录（默认：当前目录或自带的示例站点）")
+    check.add_argument("--format", choices=("text", "github", "json"), default="text",
+                       help="输出格式：text 供阅读，github 供拉取请求标注，json 供程序读取")
+    check.add_argument("--no-cache", action="store_true", help="不使用解析缓存（.zhuanlan-cache）")
+
+    build = commands.add_parser("build", help="检查内容，然后生成整个网站")
+    build.add_argument("--site", type=Path, help="内容仓库目录（默认：当前目录或自带的示例站点）")
+    build.add_argument("--output", type=Path, help="输出目录（默认：站点目录下的 output/）")
+    build.add_argument("--siteurl", help="发布网址，可含子路径，例如 https://www.example.gov.cn/col/xczx")
+    return parser
+
+
+def print_problems(problems: list[Problem], fmt: str, out=None) -> None:
+    out = out or sys.stdout
+    if fmt == "json":
+        print(report.as_json(problems), file=out)
+        return
+    for problem in problems:
+        print(report.as_github(problem) if fmt == "github" else report.as_text(problem), file=out)
+
+
+def run_check(args) -> int:
+    from .site import load_site
+
+    site_dir = args.site or default_site()
+    if not site_dir.is_dir():
+        print(f"错误：找不到内容仓库目录 {site_dir}。", file=sys.stderr)
+        return 2
+    _site, problems = load_site(site_dir, use_cache=not args.no_cache)
+    ordered = problems.sorted()
+    print_problems(ordered, args.format)
+    errors = len(problems.errors)
+    if args.format == "text":
+        print(report.summary(errors, len(problems.warnings)))
+    return 1 if errors else 0
+
+
+def run_build(args) -> int:
+    from .build import build_site
+
+    site_dir = args.site or default_site()
+    if not site_dir.is_dir():
+        print(f"错误：找不到内容仓库目录 {site_dir}。", file=sys.stderr)
+        return 2
+    output = args.output or site_dir / "output"
+    return build_site(site_dir, output, args.siteurl)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    handler = {"check": run_check, "build": run_build}[args.command]
+    try:
+        return handler(args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # the last guard: an editor never sees a traceback
+        if os.environ.get("ZHUANLAN_DEBUG"):
+            raise
+        _level, message, hint = render(
+            "E901", detail=f"{type(exc).__name__}: {exc}")
+        print(f"错误: {message} 改法：{hint} [E901]", file=sys.stderr)
+        return 3

@@ -1,0 +1,100 @@
+"""Positioned YAML values: what the loader produces and the validators read.
+
+Every value keeps the 1-based line and column where it starts in its file, so any
+later problem can point at it. Scalars are kept as the text the editor wrote
+(never resolved by YAML 1.1 rules), so `no`, `0755` and `12:30` stay strings
+until a validator asks for a number, a date or a flag.
+"""
+from __future__ import annotations
+
+
+class Node:
+    __slots__ = ("line", "col")
+
+    kind_name = "值"
+
+    def __init__(self, line: int, col: int) -> None:
+        self.line = line
+        self.col = col
+
+
+class Scalar(Node):
+    """A scalar: its text, and whether it was written plain (unquoted)."""
+
+    __slots__ = ("value", "plain", "start", "end")
+    kind_name = "文字"
+
+    def __init__(self, value: str, line: int, col: int, plain: bool, start: int, end: int) -> None:
+        super().__init__(line, col)
+        self.value = value
+        self.plain = plain
+        self.start = start  # character offsets of the scalar in its file's text
+        self.end = end
+
+    @property
+    def is_null(self) -> bool:
+        return self.plain and self.value in ("", "~", "null", "Null", "NULL")
+
+    def __repr__(self) -> str:
+        return f"Scalar({self.value!r}@{self.line}:{self.col})"
+
+
+class Mapping(Node):
+    """A mapping: key text -> (key scalar, value node), in file order."""
+
+    __slots__ = ("items",)
+    kind_name = "映射（字段: 值）"
+
+    def __init__(self, line: int, col: int) -> None:
+        super().__init__(line, col)
+        self.items: dict[str, tuple[Scalar, Node]] = {}
+
+    def get(self, key: str) -> Node | None:
+        pair = self.items.get(key)
+        return pair[1] if pair else None
+
+    def key_node(self, key: str) -> Scalar | None:
+        pair = self.items.get(key)
+        return pair[0] if pair else None
+
+    def __repr__(self) -> str:
+        return f"Mapping({list(self.items)}@{self.line}:{self.col})"
+
+
+class Sequence(Node):
+    """A list of nodes."""
+
+    __slots__ = ("items",)
+    kind_name = "列表"
+
+    def __init__(self, line: int, col: int) -> None:
+        super().__init__(line, col)
+        self.items: list[Node] = []
+
+    def __repr__(self) -> str:
+        return f"Sequence({len(self.items)}@{self.line}:{self.col})"
+
+
+def iter_scalars(node: Node):
+    """Every scalar below node (keys excluded), depth first, in file order."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, Scalar):
+            yield current
+        elif isinstance(current, Mapping):
+            stack.extend(reversed([value for _key, value in current.items.values()]))
+        elif isinstance(current, Sequence):
+            stack.extend(reversed(current.items))
+
+
+def iter_mappings(node: Node | None):
+    """Every mapping at or below node."""
+    stack = [node] if node is not None else []
+    while stack:
+        current = stack.pop()
+        if isinstance(current, Mapping):
+            yield current
+            stack.extend(value for _key, value in current.items.values())
+        elif isinstance(current, Sequence):
+            stack.extend(current.items)

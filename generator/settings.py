@@ -1,0 +1,66 @@
+"""Site settings from site.yaml: declared, typed, each with Chinese help text.
+
+site.yaml is data, never code. Every setting is declared here once; the README
+documents each (a test fails when one is not), and an unknown key is an error.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .fields import FieldReader, describe, suggest
+from .nodes import Mapping, Node
+from .problems import Problems
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    kind: str  # text | url | integer
+    default: object
+    help: str
+
+
+SETTINGS = [
+    Setting("title", "text", "社会组织参与乡村振兴", "专栏名称，显示在每页顶部和浏览器标题中。"),
+    Setting("subtitle", "text", "", "专栏副标题，例如主办部门。"),
+    Setting("siteurl", "url", "", "专栏发布后的网址（可含子路径），例如 https://www.example.gov.cn/col/xczx；"
+            "也可在构建时用 --siteurl 指定。"),
+    Setting("host_unit", "text", "", "主办单位，显示在页脚。"),
+    Setting("site_code", "text", "", "网站标识码，显示在页脚。"),
+    Setting("icp", "text", "", "ICP 备案号，显示在页脚。"),
+    Setting("police_filing", "text", "", "公安机关备案号，显示在页脚。"),
+    Setting("contact", "text", "", "联系方式（单位电话或邮箱），显示在页脚。"),
+    Setting("feedback_url", "url", "", "“找错 / 意见反馈”链接。"),
+    Setting("portal_header", "text", "", "门户网站页头 HTML 片段的文件路径（相对站点目录，由主管部门提供）。"),
+    Setting("portal_footer", "text", "", "门户网站页脚 HTML 片段的文件路径（相对站点目录，由主管部门提供）。"),
+    Setting("sample_notice", "text", "", "示例站点提示语；填写后每页顶部都会显示，正式站点留空。"),
+    Setting("per_page", "integer", 20, "列表页每页显示的条数（5 到 200）。"),
+]
+BY_NAME = {setting.name: setting for setting in SETTINGS}
+
+
+def load_settings(root: Node | None, rel: str, problems: Problems) -> dict:
+    values = {setting.name: setting.default for setting in SETTINGS}
+    if root is None:
+        return values
+    if not isinstance(root, Mapping):
+        problems.at("E114", rel, root, expected="设置项（名称: 值）", actual=describe(root),
+                    shape_hint="site.yaml 每行写一个“设置名: 值”，参见示例站点。")
+        return values
+    for key, (key_node, _value) in root.items.items():
+        if key not in BY_NAME:
+            problems.at("E220", rel, key_node, field=key, suggestion=suggest(key, BY_NAME),
+                        allowed="、".join(BY_NAME))
+    known = Mapping(root.line, root.col)
+    known.items = {key: pair for key, pair in root.items.items() if key in BY_NAME}
+    reader = FieldReader(known, rel, problems, {name: name for name in BY_NAME})
+    for setting in SETTINGS:
+        if setting.kind == "integer":
+            value = reader.integer(setting.name, False, 5, 200)
+        elif setting.kind == "url":
+            value = reader.url(setting.name)
+        else:
+            value = reader.text(setting.name)
+        if value is not None:
+            values[setting.name] = value
+    return values
