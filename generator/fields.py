@@ -33,7 +33,7 @@ def describe(node: Node) -> str:
 
 def suggest(word: str, choices) -> str:
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"，是不是「{close[0]}」？" if close else ""
+    return f"（是不是「{close[0]}」？）" if close else ""
 
 
 class FieldReader:
@@ -155,6 +155,8 @@ class FieldReader:
         node = node or self.scalar(field, required)
         if node is None:
             return None
+        if not choices:  # the vocabulary itself is missing: that is reported once, elsewhere
+            return node.value.strip()
         value = choices.get(node.value.strip())
         if value is None:
             canonical = list(dict.fromkeys(choices.values()))

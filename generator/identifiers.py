@@ -148,7 +148,7 @@ def validate_uscc(code: str) -> UsccResult:
     for index, ch in enumerate(code):
         if ch not in _USCC_VALUE:
             upper = ch.upper()
-            hint = None if ch.isascii() and upper in _USCC_VALUE else None
+            hint = upper if ch.isascii() and upper in _USCC_VALUE else None
             return UsccResult(
                 ok=False, reason="charset", bad_index=index, bad_char=ch,
                 expected=hint,

@@ -69,6 +69,8 @@ def check_uscc(node: Scalar, rel: str, problems: Problems) -> bool:
 
 
 def load_organization(mapping: Mapping, rel: str, problems: Problems, vocabulary: Vocabulary) -> Organization | None:
+    """The organization, or None without an id; an invalid id is reported but kept, so that
+    references to it do not cascade into further problems."""
     reader = FieldReader(mapping, rel, problems, LABELS)
     id_node = reader.scalar("id", True)
     name = reader.text("name", True)
@@ -88,10 +90,10 @@ def load_organization(mapping: Mapping, rel: str, problems: Problems, vocabulary
     org.phone = reader.text("phone")
     org.office_line = bool(reader.flag("office_line"))
     org.website = reader.url("website")
-    if id_node is None or not check_uscc(id_node, rel, problems):
+    if id_node is None:
         return None
     expected = TYPE_DIGITS.get(org.type or "")
-    if expected and org.id[1] != expected:
+    if check_uscc(id_node, rel, problems) and expected and org.id[1] != expected:
         problems.at("W221", rel, id_node, value=org.id, digit=org.id[1], type=org.type, expected=expected)
     return org
 

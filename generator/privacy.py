@@ -12,26 +12,20 @@ Only ASCII digits are recognised (full-width digits are not).
 Resident ID numbers: only the 18-character form is detected, written plain
 or grouped 6-8-4 with a single space or hyphen.  The old 15-digit form
 (region + YYMMDD + sequence, no check digit) is deliberately skipped: about
-1 in 80 random 15-digit numbers would look valid, and those cards have not
-been valid since 2013.
+1 in 75 random 15-digit numbers would look valid, and the first-generation
+cards that carried it stopped being valid in 2013.
 """
 
 from __future__ import annotations
 
-import bisect
 import datetime
 import re
 from dataclasses import dataclass
 
 __all__ = [
-    "Finding",
-    "find_private_data",
-    "find_control_chars",
-    "resident_id_check_char",
-    "is_valid_resident_id",
-    "luhn_valid",
+    "Finding", "find_private_data", "find_control_chars",
+    "resident_id_check_char", "is_valid_resident_id", "luhn_valid",
 ]
-
 
 _ASCII_DIGITS = "0123456789"
 
@@ -69,12 +63,13 @@ def resident_id_check_char(first17: str) -> str:
     return _ID_CHECK_CHARS[total % 11]
 
 
-def _real_date(yyyymmdd: str) -> bool:
+def _id_digits_ok(s: str) -> bool:
+    """Real birth date and correct check char for 18 chars (no separators)."""
     try:
-        datetime.date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:]))
+        datetime.date(int(s[6:10]), int(s[10:12]), int(s[12:14]))
     except ValueError:
         return False
-    return True
+    return resident_id_check_char(s[:17]) == s[17].upper()
 
 
 def is_valid_resident_id(s: str) -> bool:
@@ -84,20 +79,14 @@ def is_valid_resident_id(s: str) -> bool:
     check character (lower-case ``x`` accepted).
     """
     m = _RESIDENT_ID_RE.fullmatch(s)
-    return (
-        m is not None and not m.group("sep")
-        and _real_date(s[6:14])
-        and resident_id_check_char(s[:17]) == s[17].upper()
-    )
+    return m is not None and not m.group("sep") and _id_digits_ok(s)
 
 
 def _find_resident_ids(text: str) -> list[Finding]:
-    found = []
-    for m in _RESIDENT_ID_RE.finditer(text):
-        digits = m.group().replace(m.group("sep"), "") if m.group("sep") else m.group()
-        if _real_date(digits[6:14]) and resident_id_check_char(digits[:17]) == digits[17].upper():
-            found.append(Finding("resident_id", m.start(), m.end(), m.group()))
-    return found
+    return [Finding("resident_id", m.start(), m.end(), m.group())
+            for m in _RESIDENT_ID_RE.finditer(text)
+            if _id_digits_ok(m.group().replace(m.group("sep"), "")
+                             if m.group("sep") else m.group())]
 
 
 # --- mobile numbers -------------------------------------------------------
@@ -176,18 +165,24 @@ def find_private_data(text: str) -> list[Finding]:
     overlap, the resident ID wins over the bank card, which wins over the
     mobile number (so an 18-digit ID is never also reported as a card).
     """
-    accepted: list[Finding] = []
-    starts: list[int] = []
-    for finder in (_find_resident_ids, _find_bank_cards, _find_mobiles):
-        for f in finder(text):
-            i = bisect.bisect_left(starts, f.start)
-            if i > 0 and accepted[i - 1].end > f.start:
-                continue
-            if i < len(accepted) and accepted[i].start < f.end:
-                continue
-            accepted.insert(i, f)
-            starts.insert(i, f.start)
+    accepted = _find_resident_ids(text)
+    for finder in (_find_bank_cards, _find_mobiles):
+        new = _without_overlaps(accepted, finder(text))
+        if new:
+            accepted = sorted(accepted + new, key=lambda f: f.start)
     return accepted
+
+
+def _without_overlaps(kept: list[Finding], new: list[Finding]) -> list[Finding]:
+    """Items of ``new`` overlapping nothing in ``kept``; both lists are sorted
+    by start and free of overlaps within themselves."""
+    out, j = [], 0
+    for f in new:
+        while j < len(kept) and kept[j].end <= f.start:
+            j += 1
+        if j == len(kept) or kept[j].start >= f.end:
+            out.append(f)
+    return out
 
 
 # --- invisible control characters ----------------------------------------

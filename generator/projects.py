@@ -93,9 +93,9 @@ def load_project(mapping: Mapping, rel: str, problems: Problems, vocabulary: Voc
     if project.published and project.deadline and project.deadline < project.published:
         problems.at("E212", rel, reader.node("deadline"), later="deadline", later_value=project.deadline,
                     earlier="published", earlier_value=project.published)
-    if id_node is None or not check_id(id_node, rel, problems) or kind is None:
-        return None
-    return project
+    if id_node is not None:
+        check_id(id_node, rel, problems)  # reported, but kept so references to it do not cascade
+    return project if id_node is not None and kind is not None else None
 
 
 def _demand(project: Project, reader: FieldReader, vocabulary: Vocabulary) -> None:

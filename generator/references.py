@@ -44,12 +44,14 @@ def check_references(site: Site, problems: Problems) -> None:
         for node in page.meta.get("orgs", []):
             _org_exists(site, problems, page.path, node, "orgs")
         for node in page.meta.get("projects", []):
-            if node.value not in site.projects:
+            if node.value not in site.projects and "projects" not in site.incomplete:
                 problems.at("E208", page.path, node, field="projects", what="项目", value=node.value,
                             ref_hint="写 data/projects 中已有项目的编号（id）。")
 
 
 def _org_exists(site: Site, problems: Problems, path: str, node: Node, field: str) -> None:
+    if "organizations" in site.incomplete:  # the unreadable file is reported; do not cascade
+        return
     if isinstance(node, Scalar) and node.value not in site.organizations:
         problems.at("E208", path, node, field=field, what="社会组织", value=node.value, ref_hint=_ORG_HINT)
 

@@ -32,6 +32,7 @@ class Site:
     organizations: dict[str, Organization] = field(default_factory=dict)
     projects: dict[str, Project] = field(default_factory=dict)
     pages: dict[str, list[Page]] = field(default_factory=dict)
+    incomplete: set[str] = field(default_factory=set)  # roles with a file that could not be read
 
     @property
     def demands(self) -> list[Project]:
@@ -53,7 +54,10 @@ def load_site(root: Path, use_cache: bool = True) -> tuple[Site, Problems]:
             problems.add("E111", name, 0, 0, name=name)
 
     def parsed(role: str, markdown: bool = False):
-        return [cache.load(root, rel, markdown, problems) for rel in files[role]]
+        loaded = [cache.load(root, rel, markdown, problems) for rel in files[role]]
+        if not all(one.ok for one in loaded):
+            site.incomplete.add(role)
+        return loaded
 
     for one in parsed("settings"):
         site.settings = load_settings(one.root, one.rel, problems)

@@ -77,9 +77,11 @@ def parse_bytes(data: bytes, rel: str, markdown: bool) -> ParsedFile:
             front, parsed.body, parsed.body_line = split
             parsed.root = parse(front, rel, problems)
             scan_text(text, rel, problems, parsed.root)
+            parsed.ok = parsed.root is not None or not problems.errors
     else:
         parsed.root = parse(text, rel, problems)
         scan_text(text, rel, problems, parsed.root)
+        parsed.ok = parsed.root is not None or not problems.errors
     parsed.problems = problems.sorted()
     return parsed
 

@@ -121,6 +121,10 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, rel: str, problems: Pr
     if tab:
         problems.add("E104", rel, tab[0], tab[1])
         return
+    quote = _unbalanced_quote(text, line)
+    if quote:
+        problems.add("E103", rel, quote[0], quote[1], detail="引号没有成对：这个引号后面找不到结尾的引号")
+        return
     original = f"{exc.context or ''} {exc.problem or ''}".strip()
     for needle, detail in _SYNTAX_DETAILS:
         if needle in original:
@@ -137,6 +141,18 @@ def _first_tab_indent(text: str, upto_line: int) -> tuple[int, int] | None:
         lead = row[: len(row) - len(stripped)]
         if "\t" in lead:
             return number, lead.index("\t") + 1
+    return None
+
+
+def _unbalanced_quote(text: str, error_line: int) -> tuple[int, int] | None:
+    """The opening double quote of a value left open on the error line or the two before it."""
+    rows = text.split("\n")
+    for number in range(max(error_line - 2, 1), min(error_line, len(rows)) + 1):
+        row = rows[number - 1]
+        value_at = row.find(': "')
+        start = value_at + 2 if value_at >= 0 else (row.index('"') if row.lstrip().startswith('- "') else -1)
+        if start >= 0 and row[start + 1:].replace('\\"', "").count('"') == 0:
+            return number, start + 1
     return None
 
 
@@ -161,7 +177,8 @@ def _build(events, rel: str, problems: Problems) -> Node | None:
                 problems.add("E106", rel, mark.line + 1, mark.column + 1, token=f"锚点 &{event.anchor}")
                 raise Refused
             if event.tag is not None and event.tag != "!":
-                problems.add("E107", rel, mark.line + 1, mark.column + 1, tag=event.tag)
+                tag = event.tag.replace("tag:yaml.org,2002:", "!!")
+                problems.add("E107", rel, mark.line + 1, mark.column + 1, tag=tag)
                 raise Refused
             if name == "ScalarEvent":
                 node: Node = Scalar(_nfc(event.value), mark.line + 1, mark.column + 1,

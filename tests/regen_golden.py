@@ -1,0 +1,24 @@
+"""Regenerate the golden files: `python tests/regen_golden.py` (then review the diff)."""
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from support import CORPUS, make_variant, run_cli, variants  # noqa: E402
+
+
+def regen_corpus() -> None:
+    for name in variants():
+        with tempfile.TemporaryDirectory() as tmp:
+            site = make_variant(name, Path(tmp) / "site")
+            code, out, _err = run_cli("check", "--site", str(site), "--no-cache")
+        (CORPUS / name / "expected.txt").write_text(f"exit {code}\n{out}", encoding="utf-8")
+        print(f"{name}: exit {code}, {out.count(chr(10)) - 1} problems")
+
+
+if __name__ == "__main__":
+    regen_corpus()

@@ -1,0 +1,93 @@
+"""Loading rules an editor notices: sizes, encodings, YAML 1.1 surprises,
+alias bombs, NFC text, and the parse cache."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from generator.problems import Problems
+from generator.site import load_site
+from generator.yamlread import parse
+from support import make_variant, run_cli
+
+
+def check_lines(site) -> tuple[int, list[str]]:
+    code, out, _ = run_cli("check", "--site", str(site), "--no-cache")
+    return code, [re.sub(r" 改法：.*(?= \[[EW]\d+\]$)", "", line) for line in out.splitlines()]
+
+
+def test_file_over_two_mib_is_refused_before_parsing(tmp_path):
+    site = make_variant("bom-accepted", tmp_path / "s")
+    big = site / "data/projects/371722.yaml"
+    big.write_text("# " + "很" * (1024 * 1024) + "\n", encoding="utf-8")  # 3 MiB of UTF-8
+    code, lines = check_lines(site)
+    assert code == 1
+    assert lines[0] == "data/projects/371722.yaml:1:1: 错误: 文件太大（3.0 MiB），单个文件不能超过 2 MiB。 [E101]"
+
+
+def test_alias_bomb_is_refused_at_its_first_anchor_without_expanding():
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n"
+        for i in range(8))
+    assert len(bomb.encode()) < 400
+    problems = Problems()
+    assert parse(bomb, "bomb.yaml", problems) is None
+    [problem] = list(problems)
+    assert (problem.line, problem.col, problem.code) == (1, 4, "E106")
+    assert problem.message == "不支持 YAML 锚点和别名（锚点 &a）。"
+
+
+def test_yaml_11_surprises_keep_the_text_as_written(tmp_path):
+    site = make_variant("bom-accepted", tmp_path / "s")
+    path = site / "data/projects/371722.yaml"
+    text = path.read_text(encoding="utf-8-sig")
+    text = text.replace("  status: open\n", "  status: open\n  beneficiaries: no\n  period: 12:30\n")
+    text = text.replace("title: 互助养老服务站运营支持", "title: 0755")
+    path.write_text(text, encoding="utf-8")
+    site_obj, problems = load_site(site, use_cache=False)
+    assert not problems.errors
+    demand = site_obj.projects["d-371722-2025-001"]
+    assert (demand.title, demand.beneficiaries, demand.period) == ("0755", "no", "12:30")
+    assert demand.published == dt.date(2025, 3, 1)
+
+
+def test_an_octal_looking_budget_is_an_error_not_493(tmp_path):
+    site = make_variant("bom-accepted", tmp_path / "s")
+    path = site / "data/projects/371722.yaml"
+    path.write_text(path.read_text(encoding="utf-8-sig").replace("  status: open\n", "  status: open\n  budget: 0755\n"),
+                    encoding="utf-8")
+    code, lines = check_lines(site)
+    assert lines[0] == "data/projects/371722.yaml:13:11: 错误: 「budget」应为金额数字（单位：元），这里是「0755」。 [E214]"
+
+
+def test_text_is_normalised_to_nfc(tmp_path):
+    site = make_variant("bom-accepted", tmp_path / "s")
+    path = site / "data/projects/371722.yaml"
+    decomposed = "Cafe\u0301 互助"
+    path.write_text(path.read_text(encoding="utf-8-sig").replace("互助养老服务站运营支持", decomposed), encoding="utf-8")
+    site_obj, problems = load_site(site, use_cache=False)
+    assert site_obj.projects["d-371722-2025-001"].title == "Caf\u00e9 互助"
+    assert not problems.errors
+
+
+def test_an_edit_is_seen_through_the_cache_and_the_cache_survives_damage(tmp_path):
+    site = make_variant("bom-accepted", tmp_path / "s")
+    first = run_cli("check", "--site", str(site))
+    assert first[0] == 0 and (site / ".zhuanlan-cache").is_dir()
+    assert run_cli("check", "--site", str(site)) == first
+    path = site / "data/projects/371722.yaml"
+    path.write_text(path.read_text(encoding="utf-8-sig").replace("2025-06-30", "2025-06-31"), encoding="utf-8")
+    code, out, _ = run_cli("check", "--site", str(site))
+    assert code == 1 and "「deadline」的值「2025-06-31」不是有效的日期" in out
+    for cached in (site / ".zhuanlan-cache").iterdir():
+        cached.write_bytes(b"not a pickle")
+    assert run_cli("check", "--site", str(site)) == (code, out, "")
+
+
+def test_a_symlinked_file_is_not_followed(tmp_path):
+    site = make_variant("bom-accepted", tmp_path / "s")
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("- id: x\n", encoding="utf-8")
+    (site / "data/projects/zz.yaml").symlink_to(secret)
+    code, lines = check_lines(site)
+    assert lines[0] == "data/projects/zz.yaml:1:1: 错误: 无法读取这个文件：它是一个符号链接（出于安全原因不跟随链接）。 [E112]"
