@@ -27,9 +27,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import random
-import re
 import shutil
 import sys
 import time
@@ -1240,8 +1238,7 @@ def _prepare_out_dir(out_dir: Path, force: bool):
     out_dir.mkdir(parents=True, exist_ok=True)
 
 
-def generate(out_dir: Path, seed: int = 1, scale: float = 1.0, force: bool = False,
-             verbose: bool = False) -> dict:
+def generate(out_dir: Path, seed: int = 1, scale: float = 1.0, force: bool = False) -> dict:
     """Write a provincial-scale content repository into out_dir and return counts.
 
     out_dir must be empty or absent unless force=True (then it is wiped).
