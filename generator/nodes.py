@@ -98,3 +98,11 @@ def iter_mappings(node: Node | None):
             stack.extend(value for _key, value in current.items.values())
         elif isinstance(current, Sequence):
             stack.extend(current.items)
+
+
+def pruned(mapping: Mapping, keep: tuple[str, ...]) -> Mapping:
+    """A copy of mapping with only the fields in keep: what a record needs to point
+    at its references later, without holding every node of its file in memory."""
+    small = Mapping(mapping.line, mapping.col)
+    small.items = {key: mapping.items[key] for key in keep if key in mapping.items}
+    return small

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from .fields import FieldReader, describe
 from .identifiers import validate_uscc
-from .nodes import Mapping, Node, Scalar
+from .nodes import Mapping, Scalar, pruned
 from .problems import Problems
 from .vocabulary import ORG_LEVELS, ORG_TYPES, RATINGS, Vocabulary
 
@@ -35,7 +35,7 @@ class Organization:
     id: str
     name: str
     path: str
-    node: Mapping
+    node: Mapping  # only the fields that references are checked against
     type: str | None = None
     category: str | None = None
     level: str | None = None
@@ -74,7 +74,8 @@ def load_organization(mapping: Mapping, rel: str, problems: Problems, vocabulary
     reader = FieldReader(mapping, rel, problems, LABELS)
     id_node = reader.scalar("id", True)
     name = reader.text("name", True)
-    org = Organization(id=id_node.value if id_node else "", name=name or "", path=rel, node=mapping)
+    org = Organization(id=id_node.value if id_node else "", name=name or "", path=rel,
+                       node=pruned(mapping, ("id", "county", "service_regions")))
     org.type = reader.choice("type", ORG_TYPES, "组织类型", True)
     org.category = reader.choice("category", vocabulary.category_choices, "词表的社会组织类别（categories）", True)
     org.level = reader.choice("level", ORG_LEVELS, "登记层级", True)

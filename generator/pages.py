@@ -31,7 +31,6 @@ class Page:
     section: str  # policies | news | cases | pages
     slug: str
     path: str
-    node: Mapping
     body: str
     body_line: int  # the file line on which the body starts
     title: str = ""
@@ -65,7 +64,7 @@ def load_page(section: str, slug: str, root: Node | None, body: str, body_line: 
             problems.add("E201", rel, 1, 1, field="title", label="标题")
         return None
     reader = FieldReader(root, rel, problems, LABELS[section])
-    page = Page(section, slug, rel, root, body, body_line)
+    page = Page(section, slug, rel, body, body_line)
     page.title = reader.text("title", True) or ""
     page.summary = reader.text("summary")
     page.published = reader.date("published", required=section != "pages")

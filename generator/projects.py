@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from .fields import FieldReader
 from .identifiers import is_safe_id
-from .nodes import Mapping, Scalar
+from .nodes import Mapping, Scalar, pruned
 from .problems import Problems
 from .vocabulary import (DEMAND_STATUSES, KINDS, MATCHED_STATUSES, SUPPLY_STATUSES, Vocabulary,
                          status_choices)
@@ -29,7 +29,7 @@ class Project:
     id: str
     kind: str  # demand | supply
     path: str
-    node: Mapping
+    node: Mapping  # only the fields that references are checked against
     title: str = ""
     summary: str = ""
     description: str = ""
@@ -76,7 +76,8 @@ def load_project(mapping: Mapping, rel: str, problems: Problems, vocabulary: Voc
     if kind is None:
         reader.choice("kind", KINDS, "项目类型（demand 需求 / supply 供给）", True)
     id_node = reader.scalar("id", True)
-    project = Project(id=id_node.value if id_node else "", kind=kind or "", path=rel, node=mapping)
+    project = Project(id=id_node.value if id_node else "", kind=kind or "", path=rel,
+                      node=pruned(mapping, ("id", "county", "org", "matched_orgs", "service_regions")))
     project.title = reader.text("title", True) or ""
     project.summary = reader.text("summary", True) or ""
     project.description = reader.text("description", True) or ""

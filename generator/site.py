@@ -1,11 +1,15 @@
-"""Loading a content repository into a Site: every file parsed, every record read.
+"""Loading a content repository into a Site: every file read, every record checked.
 
-load_site() is the first two stages of every command: load (files -> nodes)
-and validate (nodes -> records, then references across files). It never
-raises on bad content: problems are collected and returned with the site.
+load_site() is the first two stages of every command: load and validate each
+file (bytes -> positioned nodes -> records, cached per file), then check what
+spans files (unique ids, references). It never raises on bad content: problems
+are collected and returned with the site.
 """
 from __future__ import annotations
 
+import gc
+import hashlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +21,7 @@ from .projects import Project, load_project
 from .references import check_references
 from .regions import Regions, load_regions
 from .settings import load_settings
-from .sources import ParseCache, discover
+from .sources import FileCache, FileResult, discover, parse_bytes
 from .vocabulary import Vocabulary, load_vocabulary
 
 REQUIRED = {"settings": "site.yaml", "regions": "data/regions.yaml", "vocabulary": "data/vocabulary.yaml"}
@@ -43,53 +47,84 @@ class Site:
         return [p for p in self.projects.values() if p.kind == "supply"]
 
 
+def _reader(rel: str, read_root, markdown: bool = False):
+    """A compute function for FileCache: parse the bytes, then read the nodes into a payload."""
+    def compute(data: bytes) -> FileResult:
+        parsed = parse_bytes(data, rel, markdown)
+        payload = read_root(parsed) if parsed.ok else None
+        return FileResult(parsed.ok, parsed.problems.sorted(), payload)
+    return compute
+
+
+@contextmanager
+def gc_paused():
+    """Loading builds hundreds of thousands of objects and frees none: the cyclic
+    collector would only re-scan them again and again (it tripled warm runs)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def load_site(root: Path, use_cache: bool = True) -> tuple[Site, Problems]:
-    root = Path(root)
+    with gc_paused():
+        return _load_site(Path(root), use_cache)
+
+
+def _load_site(root: Path, use_cache: bool) -> tuple[Site, Problems]:
     problems = Problems()
     site = Site(root)
-    cache = ParseCache(root, use_cache)
+    cache = FileCache(root, use_cache)
     files = discover(root)
     for role, name in REQUIRED.items():
         if not files[role]:
             problems.add("E111", name, 0, 0, name=name)
 
-    def parsed(role: str, markdown: bool = False):
-        loaded = [cache.load(root, rel, markdown, problems) for rel in files[role]]
-        if not all(one.ok for one in loaded):
-            site.incomplete.add(role)
-        return loaded
+    def read(role: str, read_root, markdown: bool = False, context: str = "") -> list:
+        payloads = []
+        for rel in files[role]:
+            def from_nodes(parsed, rel=rel):
+                local = parsed.problems
+                return read_root(parsed, rel, local)
+            result = cache.read(rel, context, _reader(rel, from_nodes, markdown), problems)
+            if not result.ok:
+                site.incomplete.add(role)
+            elif result.payload is not None:
+                payloads.append(result.payload)
+        return payloads
 
-    for one in parsed("settings"):
-        site.settings = load_settings(one.root, one.rel, problems)
-    if not site.settings:
-        site.settings = load_settings(None, "site.yaml", problems)
-    for one in parsed("regions"):
-        site.regions = load_regions(one.root, one.rel, problems)
-    for one in parsed("vocabulary"):
-        site.vocabulary = load_vocabulary(one.root, one.rel, problems)
+    site.settings = next(iter(read("settings", lambda p, rel, pr: load_settings(p.root, rel, pr))), None) \
+        or load_settings(None, "site.yaml", problems)
+    site.regions = next(iter(read("regions", lambda p, rel, pr: load_regions(p.root, rel, pr))), Regions())
+    site.vocabulary = next(iter(read("vocabulary", lambda p, rel, pr: load_vocabulary(p.root, rel, pr))),
+                           Vocabulary())
+    context = hashlib.sha256(repr(site.vocabulary).encode()).hexdigest()
+
+    def records(kind: str, load_one):
+        def read_root(parsed, rel, local):
+            loaded = (load_one(m, rel, local, site.vocabulary) for m in mapping_items(parsed.root, rel, local, kind))
+            return [record for record in loaded if record is not None]
+        return read_root
 
     owners: dict[str, str] = {}
-    for one in parsed("organizations"):
-        for mapping in mapping_items(one.root, one.rel, problems, "社会组织"):
-            org = load_organization(mapping, one.rel, problems, site.vocabulary)
-            if org and _unique(org.id, org, owners, problems):
+    for batch in read("organizations", records("社会组织", load_organization), context=context):
+        for org in batch:
+            if _unique(org.id, org, owners, problems):
                 site.organizations[org.id] = org
     owners = {}
-    for one in parsed("projects"):
-        for mapping in mapping_items(one.root, one.rel, problems, "项目"):
-            project = load_project(mapping, one.rel, problems, site.vocabulary)
-            if project and _unique(project.id, project, owners, problems):
+    for batch in read("projects", records("项目", load_project), context=context):
+        for project in batch:
+            if _unique(project.id, project, owners, problems):
                 site.projects[project.id] = project
     for section in SECTIONS:
-        pages = site.pages[section] = []
-        owners = {}
-        for one in parsed(section, markdown=True):
-            if one.ok:
-                slug = one.rel.rsplit("/", 1)[-1][:-3]
-                page = load_page(section, slug, one.root, one.body or "", one.body_line, one.rel, problems,
-                                 site.vocabulary)
-                if page:
-                    pages.append(page)
+        def read_page(parsed, rel, local, section=section):
+            slug = rel.rsplit("/", 1)[-1][:-3]
+            return load_page(section, slug, parsed.root, parsed.body or "", parsed.body_line, rel, local,
+                             site.vocabulary)
+        site.pages[section] = read(section, read_page, markdown=True, context=context)
     cache.save()
     check_references(site, problems)
     return site, problems

@@ -1,8 +1,9 @@
-"""Finding a content repository's files and parsing each one, with a cache.
+"""Finding a content repository's files and reading each one, with a cache.
 
-Parsing a file (read, decode, YAML, text scan) depends on its bytes alone, so
-results are cached by the SHA-256 of those bytes: an edit changes the hash and
-the file is parsed again; nothing else can make an entry stale.
+What a file yields (its problems and its records) depends only on its bytes
+and on the vocabulary it is read against, so results are cached under the
+SHA-256 of both: an edit changes the hash and that file alone is read again;
+nothing else can make an entry stale.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pickle
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable
 
 from .nodes import Node
 from .pages import SECTIONS, split_front_matter
@@ -20,17 +22,25 @@ from .textscan import scan_text
 from .yamlread import MAX_BYTES, decode, human_size, parse
 
 CACHE_DIR = ".zhuanlan-cache"
-CACHE_VERSION = 1  # bump when parsing or scanning changes what a file yields
+CACHE_VERSION = 2  # bump whenever reading or validating changes what a file yields
 
 
 @dataclass
 class ParsedFile:
     rel: str
     root: Node | None
-    problems: list[Problem] = field(default_factory=list)
+    problems: Problems = field(default_factory=Problems)
     body: str | None = None  # Markdown body, for content pages
     body_line: int = 0
     ok: bool = True  # False when the file itself was refused
+
+
+@dataclass
+class FileResult:
+    """What one file yields: its problems and a payload (records, settings, ...)."""
+    ok: bool
+    problems: list[Problem]
+    payload: Any = None
 
 
 def discover(site: Path) -> dict[str, list[str]]:
@@ -57,81 +67,101 @@ def discover(site: Path) -> dict[str, list[str]]:
 
 
 def parse_bytes(data: bytes, rel: str, markdown: bool) -> ParsedFile:
-    problems = Problems()
+    """Decode, split front matter, parse YAML and scan the text of one file."""
     parsed = ParsedFile(rel, None)
-    if len(data) > MAX_BYTES:
-        problems.add("E101", rel, 1, 1, size=human_size(len(data)))
-        parsed.ok = False
-    text = decode(data, rel, problems) if parsed.ok else None
+    problems = parsed.problems
+    text = decode(data, rel, problems)
     if text is None:
         parsed.ok = False
-    elif markdown:
+        return parsed
+    source = text
+    if markdown:
         split = split_front_matter(text)
-        if split is None:
-            problems.add("E109", rel, 1, 1)
+        if split is None or split[2] < 0:
+            problems.add("E109" if split is None else "E110", rel, 1, 1)
             parsed.ok = False
-        elif split[2] < 0:
-            problems.add("E110", rel, 1, 1)
-            parsed.ok = False
-        else:
-            front, parsed.body, parsed.body_line = split
-            parsed.root = parse(front, rel, problems)
-            scan_text(text, rel, problems, parsed.root)
-            parsed.ok = parsed.root is not None or not problems.errors
-    else:
-        parsed.root = parse(text, rel, problems)
-        scan_text(text, rel, problems, parsed.root)
-        parsed.ok = parsed.root is not None or not problems.errors
-    parsed.problems = problems.sorted()
+            return parsed
+        source, parsed.body, parsed.body_line = split
+    parsed.root = parse(source, rel, problems)
+    scan_text(text, rel, problems, parsed.root)
+    parsed.ok = parsed.root is not None or not problems.errors
     return parsed
 
 
-class ParseCache:
-    """A pickle of {relative path: (sha256, ParsedFile)} in the site's cache folder."""
+class FileCache:
+    """One pickle per file result in the site's cache folder, named by its key.
+
+    An edit writes one small entry; a run that computed anything removes the
+    entries it did not use, so the folder holds one entry per input file.
+    """
 
     def __init__(self, site: Path, enabled: bool = True) -> None:
-        self.path = site / CACHE_DIR / f"parsed-v{CACHE_VERSION}.pickle"
+        self.site = site
+        self.folder = site / CACHE_DIR / f"v{CACHE_VERSION}"
         self.enabled = enabled
-        self.entries: dict[str, tuple[str, ParsedFile]] = {}
-        self.used: dict[str, tuple[str, ParsedFile]] = {}
-        if enabled and self.path.is_file():
-            try:
-                with open(self.path, "rb") as handle:
-                    self.entries = pickle.load(handle)
-            except Exception:  # a damaged cache is only a slower run: start afresh
-                self.entries = {}
+        self.used: set[str] = set()
+        self.computed = 0
 
-    def load(self, site: Path, rel: str, markdown: bool, problems: Problems) -> ParsedFile:
-        full = site / rel
+    def read(self, rel: str, context: str, compute: Callable[[bytes], FileResult],
+             problems: Problems) -> FileResult:
+        """The file's result, computed from its bytes unless cached for these bytes and context."""
+        full = self.site / rel
+        refused = Problems()
         try:
             if full.is_symlink():
-                problems.add("E112", rel, 1, 1, reason="它是一个符号链接（出于安全原因不跟随链接）")
-                return ParsedFile(rel, None, ok=False)
-            size = full.stat().st_size
-            if size > MAX_BYTES:
-                problems.add("E101", rel, 1, 1, size=human_size(size))
-                return ParsedFile(rel, None, ok=False)
-            data = full.read_bytes()
+                refused.add("E112", rel, 1, 1, reason="它是一个符号链接（出于安全原因不跟随链接）")
+            elif full.stat().st_size > MAX_BYTES:
+                refused.add("E101", rel, 1, 1, size=human_size(full.stat().st_size))
+            else:
+                data = full.read_bytes()
         except OSError as exc:
-            problems.add("E112", rel, 1, 1, reason=exc.strerror or type(exc).__name__)
-            return ParsedFile(rel, None, ok=False)
-        digest = hashlib.sha256(data).hexdigest()
-        entry = self.entries.get(rel)
-        parsed = entry[1] if entry and entry[0] == digest else parse_bytes(data, rel, markdown)
-        self.used[rel] = (digest, parsed)
-        problems.extend(parsed.problems)
-        return parsed
+            refused.add("E112", rel, 1, 1, reason=exc.strerror or type(exc).__name__)
+        if len(refused):
+            problems.extend(refused)
+            return FileResult(False, list(refused))
+        key = hashlib.sha256(rel.encode() + b"\0" + context.encode() + b"\0" + data).hexdigest()
+        result = self._load(key)
+        if result is None:
+            result = compute(data)
+            self._store(key, result)
+        problems.extend(result.problems)
+        return result
+
+    def _load(self, key: str) -> FileResult | None:
+        if not self.enabled:
+            return None
+        self.used.add(key)
+        try:
+            with open(self.folder / key, "rb") as handle:
+                result = pickle.load(handle)
+        except FileNotFoundError:
+            return None
+        except Exception:  # a damaged entry only makes this run slower
+            return None
+        return result if isinstance(result, FileResult) else None
+
+    def _store(self, key: str, result: FileResult) -> None:
+        if not self.enabled:
+            return
+        self.computed += 1
+        tmp = None
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.folder / key)
+        except OSError:  # an unwritable cache folder only costs speed
+            if tmp and os.path.exists(tmp):
+                os.unlink(tmp)
 
     def save(self) -> None:
-        """Write the entries used in this run, atomically; a cache that cannot be written is skipped."""
-        if not self.enabled or self.used.keys() == self.entries.keys() and all(
-                self.entries[k][0] == v[0] for k, v in self.used.items()):
+        """Remove entries this run did not use (only after a run that computed something)."""
+        if not self.enabled or not self.computed or not self.folder.is_dir():
             return
-        try:
-            self.path.parent.mkdir(exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump(self.used, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path)
-        except OSError:
-            pass
+        for entry in self.folder.iterdir():
+            if entry.name not in self.used:
+                try:
+                    entry.unlink()
+                except OSError:
+                    pass

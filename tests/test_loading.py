@@ -79,7 +79,7 @@ def test_an_edit_is_seen_through_the_cache_and_the_cache_survives_damage(tmp_pat
     path.write_text(path.read_text(encoding="utf-8-sig").replace("2025-06-30", "2025-06-31"), encoding="utf-8")
     code, out, _ = run_cli("check", "--site", str(site))
     assert code == 1 and "「deadline」的值「2025-06-31」不是有效的日期" in out
-    for cached in (site / ".zhuanlan-cache").iterdir():
+    for cached in (p for p in (site / ".zhuanlan-cache").rglob("*") if p.is_file()):
         cached.write_bytes(b"not a pickle")
     assert run_cli("check", "--site", str(site)) == (code, out, "")
 
