@@ -193,6 +193,23 @@ class FieldReader:
         values = (self.choice(field, choices, vocabulary, node=item) for item in self.items(field, required))
         return [value for value in values if value is not None]
 
+    def sub_records(self, field: str, what: str, example: str, labels: dict[str, str]) -> list["FieldReader"]:
+        """Readers for a list of small mappings, e.g. honors or attachments."""
+        node = self.node(field)
+        if node is None:
+            return []
+        hint = f"每项写成 - {example}。"
+        if not isinstance(node, Sequence):
+            self._wrong(field, node, "列表", hint)
+            return []
+        readers = []
+        for item in node.items:
+            if isinstance(item, Mapping):
+                readers.append(FieldReader(item, self.rel, self.problems, labels))
+            else:
+                self._wrong(field, item, f"一项{what} {example}", hint)
+        return readers
+
     def region_code(self, field: str, node: Scalar) -> str | None:
         """A six-ASCII-digit region code, or a problem that says what is wrong with it."""
         code = node.value.strip()

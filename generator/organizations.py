@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .fields import FieldReader, describe
+from .fields import FieldReader
 from .identifiers import validate_uscc
 from .nodes import Mapping, Scalar, pruned
 from .problems import Problems
@@ -87,7 +87,7 @@ def load_organization(mapping: Mapping, rel: str, problems: Problems, vocabulary
     org.service_regions = [code for code in regions if code]
     org.services = reader.text("services", True)
     org.rating = reader.choice("rating", RATINGS, "评估等级（1A 到 5A）")
-    org.honors = _honors(reader, rel, problems)
+    org.honors = _honors(reader)
     org.phone = reader.text("phone")
     org.office_line = bool(reader.flag("office_line"))
     org.website = reader.url("website")
@@ -99,24 +99,10 @@ def load_organization(mapping: Mapping, rel: str, problems: Problems, vocabulary
     return org
 
 
-def _honors(reader: FieldReader, rel: str, problems: Problems) -> list[Honor]:
-    node = reader.node("honors")
-    if node is None:
-        return []
-    items = getattr(node, "items", None)
-    if not isinstance(items, list):
-        problems.at("E203", rel, node, field="honors", expected="列表", actual=describe(node),
-                    type_hint="每项写成 - {year: 2024, title: 表彰名称}。")
-        return []
+def _honors(reader: FieldReader) -> list[Honor]:
     honors = []
-    for item in items:
-        if not isinstance(item, Mapping):
-            problems.at("E203", rel, item, field="honors", expected="一项表彰 {year, title}", actual=describe(item),
-                        type_hint="每项写成 - {year: 2024, title: 表彰名称}。")
-            continue
-        one = FieldReader(item, rel, problems, {"year": "年份", "title": "表彰名称"})
+    for one in reader.sub_records("honors", "表彰", "{year: 2024, title: 表彰名称}", {"year": "年份", "title": "表彰名称"}):
         year, title = one.integer("year", True, 1949, 2100), one.text("title", True)
         if year and title:
             honors.append(Honor(year, title))
     return honors
-

@@ -78,7 +78,7 @@ def load_page(section: str, slug: str, root: Node | None, body: str, body_line: 
         meta["fields"] = reader.choices("fields", vocabulary.field_choices, "词表的领域（fields）", True)
         meta["source"] = reader.url("source", True)
         meta["index_number"] = reader.text("index_number")
-        meta["attachments"] = _attachments(reader, rel, problems)
+        meta["attachments"] = _attachments(reader)
         if meta["written"] and page.published and page.published < meta["written"]:
             problems.at("E212", rel, reader.node("published"), later="published", later_value=page.published,
                         earlier="written", earlier_value=meta["written"])
@@ -93,22 +93,10 @@ def load_page(section: str, slug: str, root: Node | None, body: str, body_line: 
     return page if is_safe_id(slug) else None
 
 
-def _attachments(reader: FieldReader, rel: str, problems: Problems) -> list[dict]:
-    node = reader.node("attachments")
-    items = getattr(node, "items", None)
-    if node is None:
-        return []
-    if not isinstance(items, list):
-        problems.at("E203", rel, node, field="attachments", expected="列表", actual=describe(node),
-                    type_hint="每项写成 - {title: 附件名称, url: https://…}。")
-        return []
+def _attachments(reader: FieldReader) -> list[dict]:
     out = []
-    for item in items:
-        if not isinstance(item, Mapping):
-            problems.at("E203", rel, item, field="attachments", expected="一项附件 {title, url}",
-                        actual=describe(item), type_hint="每项写成 - {title: 附件名称, url: https://…}。")
-            continue
-        one = FieldReader(item, rel, problems, {"title": "附件名称", "url": "附件链接"})
+    for one in reader.sub_records("attachments", "附件", "{title: 附件名称, url: https://…}",
+                                  {"title": "附件名称", "url": "附件链接"}):
         title, url = one.text("title", True), one.url("url", True)
         if title and url:
             out.append({"title": title, "url": url})

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from .fields import FieldReader, describe
 from .identifiers import is_safe_id
-from .nodes import Mapping, Node, Scalar, Sequence
+from .nodes import Mapping, Node, Sequence
 from .problems import Problems
 
 ORG_TYPES = {"社会团体": "社会团体", "社会服务机构": "社会服务机构", "基金会": "基金会"}
