@@ -1,57 +1,71 @@
-"""`zhuanlan build`: check, then write the site — whole or nothing.
+"""`zhuanlan build`: check, then write the whole site — whole or nothing.
 
-Stages: load -> validate -> render -> write. The site is rendered into a fresh
-folder beside the output and swapped in only when everything succeeded, so a
-failed build leaves the previous output exactly as it was.
+Read top to bottom, a build is:
+  1. load and validate the content repository (check; stop on any error);
+  2. index: figures and the reference date, from the content, never the clock;
+  3. render the Markdown sections with Pelican, and every record, region,
+     field, listing and statistics page with the theme, in worker processes;
+  4. open data, feeds and the sitemap;
+  5. verify that every written path lies inside the staging folder;
+  6. swap the staging folder in for the output — only now does output change.
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import sys
 import tempfile
 from pathlib import Path
-
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from urllib.parse import urlparse
 
 from . import report
-from .site import Site, load_site
+from .feeds import demand_feeds
+from .opendata import open_data
+from .pelican_content import PelicanFailed, render_content
+from .render import render_pages, sitemap
+from .site import load_site
+from .views_places import place_pages
+from .views_records import record_pages
 
-THEME = Path(__file__).resolve().parent.parent / "theme"
 MARKER = ".zhuanlan-output"
 
 
 def safe_join(base: Path, relative: str) -> Path:
-    """base/relative, refusing any path that would land outside base."""
-    target = (base / relative).resolve()
-    if os.path.commonpath([str(base.resolve()), str(target)]) != str(base.resolve()):
+    """base/relative, refusing any path that would land outside base (a commonpath test:
+    a prefix test would let /out-evil pass for /out)."""
+    root = os.path.realpath(base)
+    target = os.path.realpath(os.path.join(root, relative))
+    if os.path.commonpath([root, target]) != root or target == root:
         raise ValueError(f"path escapes the output folder: {relative}")
-    return target
+    return Path(target)
 
 
-def render_pages(site: Site, siteurl: str) -> dict[str, str]:
-    """Relative output path -> page text."""
-    env = Environment(loader=FileSystemLoader(str(THEME / "templates")), autoescape=select_autoescape(),
-                      undefined=StrictUndefined, keep_trailing_newline=True)
-    cities = sorted(site.regions.of_level("city"), key=lambda region: region.code)
-    demands_by_city: dict[str, int] = {}
-    for demand in site.demands:
-        region = site.regions.get(demand.county)
-        if region and region.level == "county":
-            demands_by_city[region.parent] = demands_by_city.get(region.parent, 0) + 1
-    page = env.get_template("index.html").render(
-        settings=site.settings, siteurl=siteurl.rstrip("/"), cities=cities, demands_by_city=demands_by_city,
-        counts={"organizations": len(site.organizations), "demands": len(site.demands),
-                "offers": len(site.offers), "policies": len(site.pages.get("policies", []))})
-    return {"index.html": page}
+def reference_date(site) -> dt.date:
+    """The build's 'today': SOURCE_DATE_EPOCH when set, else the newest date in the content."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone(dt.timedelta(hours=8))).date()
+    dates = [p.published for p in site.projects.values() if p.published]
+    dates += [p.published for pages in site.pages.values() for p in pages if p.published]
+    return max(dates, default=dt.date(2000, 1, 1))
 
 
-def write_tree(files: dict[str, str], target: Path) -> None:
+def write_files(files: dict[str, bytes], target: Path) -> None:
     for relative in sorted(files):
         path = safe_join(target, relative)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(files[relative], encoding="utf-8")
-    (target / MARKER).write_text("zhuanlan\n", encoding="utf-8")
+        path.write_bytes(files[relative])
+
+
+def verify_tree(target: Path) -> None:
+    """Every file under target really lies inside it: no symlink, no escape."""
+    root = os.path.realpath(target)
+    for folder, dirs, files in os.walk(root):
+        for name in dirs + files:
+            path = os.path.join(folder, name)
+            if os.path.islink(path) or os.path.commonpath([root, os.path.realpath(path)]) != root:
+                raise ValueError(f"unsafe path in the built site: {os.path.relpath(path, root)}")
 
 
 def swap_in(staging: Path, output: Path) -> None:
@@ -74,7 +88,7 @@ def check_output_folder(site_dir: Path, output: Path) -> str | None:
     return None
 
 
-def build_site(site_dir: Path, output: Path, siteurl: str | None) -> int:
+def build_site(site_dir: Path, output: Path, siteurl: str | None, workers: int = 2) -> int:
     refusal = check_output_folder(site_dir, output)
     if refusal:
         print(f"错误：{refusal}", file=sys.stderr)
@@ -86,14 +100,26 @@ def build_site(site_dir: Path, output: Path, siteurl: str | None) -> int:
         print(report.summary(len(problems.errors), len(problems.warnings)) + " 网站没有生成，原有输出保持不变。",
               file=sys.stderr)
         return 1
-    files = render_pages(site, siteurl if siteurl is not None else site.settings.get("siteurl", ""))
+    siteurl = (siteurl if siteurl is not None else site.settings.get("siteurl", "")).rstrip("/")
+    today = reference_date(site)
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".build-", dir=output.parent))
     try:
-        write_tree(files, staging)
+        render_content(site, staging, siteurl)
+        specs = list(record_pages(site)) + list(place_pages(site, today, urlparse(siteurl).path.rstrip("/")))
+        count = render_pages(site, specs, staging, workers)
+        extra = {**open_data(site), **demand_feeds(site, siteurl)}
+        write_files(extra, staging)
+        write_files({"sitemap.xml": sitemap(staging, siteurl), MARKER: b"zhuanlan\n"}, staging)
+        verify_tree(staging)
         swap_in(staging, output)
+    except PelicanFailed as exc:
+        print(f"错误：Pelican 生成内容页面时报告了问题，网站没有生成，原有输出保持不变。\n{exc}", file=sys.stderr)
+        return 1
     finally:
         if staging.exists():
             shutil.rmtree(staging)
-    print(f"网站已生成：{output}（{len(files)} 个页面）")
+    print(f"网站已生成：{output}（{count} 个页面，另有开放数据和订阅文件 {len(extra)} 个）")
+    if not siteurl:
+        print("提示：未设置 siteurl，订阅和网站地图中的链接为相对地址；发布前请用 --siteurl 指定网址。")
     return 0

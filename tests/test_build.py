@@ -1,6 +1,8 @@
 """`zhuanlan build`: checks first, writes whole or nothing, never outside its folder."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from generator import build
@@ -11,14 +13,57 @@ def tree(folder):
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_build_writes_the_front_page_of_the_sample_site(tmp_path):
-    site = copy_sample_site(tmp_path / "site")
-    code, out, err = run_cli("build", "--site", str(site), "--output", str(tmp_path / "out"))
-    assert (code, err) == (0, "")
-    page = (tmp_path / "out/index.html").read_text(encoding="utf-8")
-    assert "<title>社会组织参与乡村振兴</title>" in page
-    assert "本站为示例站点" in page
-    assert "<li>菏泽市：" in page
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    base = tmp_path_factory.mktemp("built")
+    site = copy_sample_site(base / "site")
+    code, out, err = run_cli("build", "--site", str(site), "--output", str(base / "out"),
+                             "--siteurl", "https://www.example.gov.cn/col/xczx")
+    assert (code, err) == (0, ""), err
+    return base / "out"
+
+
+def test_every_page_of_the_spec_is_built(built):
+    expected = ["index.html", "404.html", "sitemap.xml", "theme/site.css",
+                "policies/index.html", "policies/sample-provincial-plan/index.html",
+                "news/index.html", "cases/index.html", "pages/about/index.html",
+                "demands/index.html", "demands/d-371721-2025-001/index.html",
+                "demands/by/city/371700/index.html", "demands/by/field/care/index.html",
+                "offers/index.html", "orgs/index.html", "orgs/52370000MJD000001W/index.html",
+                "regions/index.html", "regions/370000/index.html", "regions/371700/index.html",
+                "regions/371721/index.html", "regions/500243/index.html", "fields/care/index.html",
+                "stats/index.html", "data/index.html", "data/demands.json", "data/demands.csv",
+                "data/schema/demands.schema.json", "data/regions/371721.csv",
+                "feeds/demands.xml", "feeds/regions/371700.xml", "feeds/regions/371721.xml",
+                "feeds/fields/care.xml", "feeds/policies.xml"]
+    missing = [path for path in expected if not (built / path).is_file()]
+    assert missing == []
+
+
+def test_every_county_of_shandong_has_a_page(built):
+    counties = [p.name for p in (built / "regions").iterdir() if p.is_dir() and not p.name.endswith("00")]
+    assert len([c for c in counties if c.startswith("37")]) == 136
+
+
+def test_key_counties_are_marked_and_listed_first(built):
+    heze = (built / "regions/371700/index.html").read_text(encoding="utf-8")
+    children = heze.split("所辖县区", 1)[1].split("</ul>", 1)[0]
+    names = re.findall(r'">([^<]+)</a>', children)
+    assert names[:2] == ["曹县", "鄄城县"]
+    assert children.count("重点帮扶县") == 2
+
+
+def test_policy_page_shows_the_disclosure_table(built):
+    page = (built / "policies/sample-provincial-plan/index.html").read_text(encoding="utf-8")
+    for label in ("索引号", "发文机关", "成文日期", "发布日期", "文号", "效力状态"):
+        assert f'<th scope="row">{label}</th>' in page
+    assert "查看原文" in page
+
+
+def test_portal_footer_carries_the_filing_numbers(built):
+    page = (built / "index.html").read_text(encoding="utf-8")
+    for text in ("网站标识码：示例0000000000", "示例ICP备00000000号", "主办单位：示例主办单位", "找错 / 意见反馈"):
+        assert text in page
 
 
 def test_a_failed_build_leaves_the_previous_output_untouched(tmp_path):
@@ -45,7 +90,7 @@ def test_a_crash_while_writing_leaves_the_previous_output_untouched(tmp_path, mo
         (target / "half.html").write_text("half", encoding="utf-8")
         raise OSError("disk full")
 
-    monkeypatch.setattr(build, "write_tree", broken)
+    monkeypatch.setattr(build, "write_files", broken)
     code, _out, err = run_cli("build", "--site", str(site), "--output", str(out))
     assert code == 3 and "[E901]" in err and "Traceback" not in err
     assert tree(out) == before

@@ -55,6 +55,6 @@ def test_python_dash_m_and_the_console_script_check_the_sample_site():
     for command in ([sys.executable, "-m", "generator", "check"], [str(REPO / ".venv/bin/zhuanlan"), "check"]):
         if not command[0].endswith("python") and not (REPO / ".venv/bin/zhuanlan").exists():
             continue
-        result = subprocess.run(command + ["--no-cache"], cwd=REPO, capture_output=True, text=True, timeout=120)
+        result = subprocess.run(command + ["--no-cache"], cwd=REPO, capture_output=True, encoding="utf-8", timeout=120)
         assert result.returncode == 0, result.stdout + result.stderr
         assert result.stdout == "检查通过：没有发现问题。\n"

@@ -1,0 +1,260 @@
+"""Open data under /data/: every record as JSON and CSV, with a JSON Schema each.
+
+For each dataset NAME in DATASETS (demands, offers, organizations, regions, policies):
+
+- data/NAME.json   a JSON array of records, sorted by id (code for regions, slug for
+                   policies); every record has every key of COLUMNS[NAME], in that order,
+                   null where the record has no value; dates are ISO strings; statuses are
+                   codes with a Chinese `status_name`; fields of work are Chinese names;
+                   every region code is a string with a `<key>_name` beside it.
+- data/NAME.csv    the same records for spreadsheets: UTF-8 with a BOM (so Excel reads the
+                   Chinese), CRLF line ends (RFC 4180), a Chinese header with the key in
+                   parentheses (标题(title)), lists joined with "；", 是/否 for booleans. A text
+                   cell that starts with = + - @ gets a leading ' so that a spreadsheet never
+                   runs it as a formula; the JSON keeps the exact text.
+- data/schema/NAME.schema.json  JSON Schema (draft 2020-12) of one item of data/NAME.json.
+
+and data/regions/CODE.json / .csv (demand records, the demands schema) with the OPEN
+demands of each region: the province (all open demands, partner regions included), each
+city (its counties' and its own), each county and each partner region.
+
+Only what the records hold is published. Contacts are office units and office phones.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from . import urls
+from .regions import LEVEL_NAMES
+from .stats import city_of, in_region
+from .vocabulary import DEMAND_STATUSES, SUPPLY_STATUSES
+
+DATASETS = {"demands": "需求项目", "offers": "供给项目", "organizations": "社会组织", "regions": "地区",
+            "policies": "政策文件"}
+
+
+def _null(schema: dict) -> dict:
+    return {**schema, "type": [schema["type"], "null"]}
+
+
+TEXT, DATE, NUMBER, BOOL = {"type": "string"}, {"type": "string", "format": "date"}, {"type": "number"}, \
+    {"type": "boolean"}
+CODE = {"type": "string", "pattern": "^[0-9]{6}$"}
+PROJECT_ID = {"type": "string", "pattern": "^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"}
+USCC = {"type": "string", "pattern": "^[0-9A-HJ-NPQRTUWXY]{18}$"}
+
+
+def _list(item: dict) -> dict:
+    return {"type": "array", "items": item}
+
+
+def _enum(values) -> dict:
+    return {"type": "string", "enum": list(values)}
+
+
+def _objects(properties: dict[str, tuple[dict, str]]) -> dict:
+    return _list({"type": "object", "additionalProperties": False, "required": list(properties),
+                  "properties": {key: {**schema, "title": title} for key, (schema, title) in properties.items()}})
+
+
+# (key, Chinese label used as CSV header and schema title, JSON Schema of the value)
+COLUMNS: dict[str, list[tuple[str, str, dict]]] = {
+    "demands": [
+        ("id", "编号", PROJECT_ID), ("title", "标题", TEXT), ("summary", "摘要", TEXT),
+        ("description", "详细说明（Markdown）", TEXT), ("county", "所在县区代码", CODE),
+        ("county_name", "所在县区", TEXT), ("city", "所属市代码（省外协作地区为空）", _null(CODE)),
+        ("city_name", "所属市", _null(TEXT)), ("field", "领域", TEXT), ("forms", "需要的帮扶方式", _list(TEXT)),
+        ("beneficiaries", "受益对象", _null(TEXT)), ("budget", "金额（元）", _null(NUMBER)),
+        ("period", "实施周期", _null(TEXT)), ("published", "发布日期", DATE), ("deadline", "截止日期", _null(DATE)),
+        ("status", "状态代码", _enum(DEMAND_STATUSES)), ("status_name", "状态", _enum(DEMAND_STATUSES.values())),
+        ("matched_orgs", "承接组织代码", _list(USCC)), ("matched_orgs_name", "承接组织", _list(TEXT)),
+        ("contact_unit", "联系单位", _null(TEXT)), ("contact_phone", "办公电话", _null(TEXT)),
+    ],
+    "offers": [
+        ("id", "编号", PROJECT_ID), ("title", "标题", TEXT), ("summary", "摘要", TEXT),
+        ("description", "详细说明（Markdown）", TEXT), ("org", "提供方组织代码", USCC), ("org_name", "提供方组织", TEXT),
+        ("fields", "领域", _list(TEXT)), ("forms", "提供的帮扶方式", _list(TEXT)),
+        ("service_regions", "服务地区代码", _list(CODE)), ("service_regions_name", "服务地区", _list(TEXT)),
+        ("beneficiaries", "受益对象", _null(TEXT)), ("budget", "金额（元）", _null(NUMBER)),
+        ("period", "实施周期", _null(TEXT)), ("capacity", "服务能力", _null(TEXT)), ("published", "发布日期", DATE),
+        ("deadline", "截止日期", _null(DATE)), ("status", "状态代码", _enum(SUPPLY_STATUSES)),
+        ("status_name", "状态", _enum(SUPPLY_STATUSES.values())),
+    ],
+    "organizations": [
+        ("id", "统一社会信用代码", USCC), ("name", "名称", TEXT), ("type", "组织类型", TEXT), ("category", "类别", TEXT),
+        ("level", "登记层级", TEXT), ("county", "所在地区代码", CODE), ("county_name", "所在地区", TEXT),
+        ("fields", "领域", _list(TEXT)), ("forms", "帮扶方式", _list(TEXT)),
+        ("service_regions", "服务地区代码", _list(CODE)), ("service_regions_name", "服务地区", _list(TEXT)),
+        ("services", "擅长的服务", TEXT), ("rating", "评估等级", _null(TEXT)),
+        ("honors", "表彰", _objects({"year": ({"type": "integer"}, "年份"), "title": (TEXT, "表彰名称")})),
+        ("phone", "办公电话", _null(TEXT)), ("website", "网址", _null(TEXT)),
+    ],
+    "regions": [
+        ("code", "地区代码", CODE), ("name", "名称", TEXT),
+        ("level", "层级代码", _enum(["province", "city", "county", "partner"])), ("level_name", "层级", TEXT),
+        ("kind", "类型（市、区、县、县级市）", TEXT), ("parent", "上级地区代码", _null(CODE)),
+        ("parent_name", "上级地区", _null(TEXT)), ("province", "所在省", TEXT), ("key", "是否省重点帮扶县", BOOL),
+        ("relation", "协作关系（省外协作地区）", _null(TEXT)), ("paired_with", "结对的本省地区代码", _null(CODE)),
+        ("paired_with_name", "结对的本省地区", _null(TEXT)),
+    ],
+    "policies": [
+        ("slug", "编号（网址）", PROJECT_ID), ("title", "标题", TEXT), ("doc_number", "文号", TEXT),
+        ("index_number", "索引号", _null(TEXT)), ("issuer", "发文机关", _list(TEXT)), ("written", "成文日期", DATE),
+        ("published", "发布日期", DATE), ("level", "层级", TEXT), ("status", "效力状态", TEXT),
+        ("fields", "领域", _list(TEXT)), ("source", "原文链接", TEXT), ("summary", "摘要", _null(TEXT)),
+        ("attachments", "附件", _objects({"title": (TEXT, "附件名称"), "url": (TEXT, "附件链接")})),
+    ],
+}
+
+
+def schema_for(name: str) -> dict:
+    """The JSON Schema of one item of data/<name>.json (also of data/regions/<code>.json for demands)."""
+    properties = {key: {"title": label, "description": _describe(label, schema), **schema}
+                  for key, label, schema in COLUMNS[name]}
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": f"schema/{name}.schema.json",
+            "title": DATASETS[name], "description": f"{DATASETS[name]}开放数据（data/{name}.json）中的一条记录。",
+            "type": "object", "additionalProperties": False, "required": [key for key, _l, _s in COLUMNS[name]],
+            "properties": properties}
+
+
+def _describe(label: str, schema: dict) -> str:
+    """The Chinese description of a property, from its label and its schema."""
+    types = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
+    parts = [label + "。"]
+    if schema.get("pattern") == CODE["pattern"]:
+        parts.append("6 位地区代码（GB/T 2260），写成字符串。")
+    if schema.get("format") == "date":
+        parts.append("日期，格式为 年-月-日，例如 2025-03-01。")
+    if "enum" in schema and schema["enum"][0] in DEMAND_STATUSES:
+        names = {**SUPPLY_STATUSES, **DEMAND_STATUSES}
+        parts.append("取值：" + "、".join(f"{code}（{names[code]}）" for code in schema["enum"]) + "。")
+    if "array" in types:
+        parts.append("列表，可以为空；CSV 中各项以「；」分隔。")
+    if "null" in types:
+        parts.append("没有填写时为 null（CSV 中为空）。")
+    return "".join(parts)
+
+
+def _date(date) -> str | None:
+    return date.isoformat() if date else None
+
+
+def _name(site, code: str | None) -> str | None:
+    region = site.regions.get(code)
+    return region.name if region else None
+
+
+def _project(p) -> dict:
+    return {"id": p.id, "title": p.title, "summary": p.summary, "description": p.description,
+            "beneficiaries": p.beneficiaries, "budget": p.budget, "period": p.period,
+            "published": _date(p.published), "deadline": _date(p.deadline), "status": p.status, "forms": list(p.forms)}
+
+
+def demand_record(site, d) -> dict:
+    city = city_of(site, d.county)
+    orgs = site.organizations
+    return {**_project(d), "county": d.county, "county_name": _name(site, d.county), "city": city,
+            "city_name": _name(site, city), "field": d.fields[0] if d.fields else None,
+            "status_name": DEMAND_STATUSES.get(d.status), "matched_orgs": list(d.matched_orgs),
+            "matched_orgs_name": [orgs[o].name if o in orgs else "" for o in d.matched_orgs],
+            "contact_unit": d.contact_unit, "contact_phone": d.contact_phone}
+
+
+def offer_record(site, o) -> dict:
+    org = site.organizations.get(o.org)
+    return {**_project(o), "org": o.org, "org_name": org.name if org else None, "fields": list(o.fields),
+            "service_regions": list(o.service_regions),
+            "service_regions_name": [_name(site, c) or "" for c in o.service_regions], "capacity": o.capacity,
+            "status_name": SUPPLY_STATUSES.get(o.status)}
+
+
+def organization_record(site, g) -> dict:
+    return {"id": g.id, "name": g.name, "type": g.type, "category": g.category, "level": g.level,
+            "county": g.county, "county_name": _name(site, g.county), "fields": list(g.fields),
+            "forms": list(g.forms), "service_regions": list(g.service_regions),
+            "service_regions_name": [_name(site, c) or "" for c in g.service_regions], "services": g.services,
+            "rating": g.rating, "honors": [{"year": h.year, "title": h.title} for h in g.honors],
+            "phone": g.phone, "website": g.website}
+
+
+def region_record(site, r) -> dict:
+    province = site.regions.province
+    return {"code": r.code, "name": r.name, "level": r.level, "level_name": LEVEL_NAMES.get(r.level, ""),
+            "kind": r.kind or LEVEL_NAMES.get(r.level, ""), "parent": r.parent, "parent_name": _name(site, r.parent),
+            "province": r.province_name if r.level == "partner" else (province.name if province else ""),
+            "key": r.key, "relation": r.relation or None, "paired_with": r.paired_with,
+            "paired_with_name": _name(site, r.paired_with)}
+
+
+def policy_record(site, page) -> dict:
+    m = page.meta
+    return {"slug": page.slug, "title": page.title, "doc_number": m.get("doc_number"),
+            "index_number": m.get("index_number"), "issuer": list(m.get("issuer", [])),
+            "written": _date(m.get("written")), "published": _date(page.published), "level": m.get("level"),
+            "status": m.get("status"), "fields": list(m.get("fields", [])), "source": m.get("source"),
+            "summary": page.summary, "attachments": [dict(title=a["title"], url=a["url"]) for a in
+                                                     m.get("attachments", [])]}
+
+
+SOURCES = {"demands": (lambda site: site.demands, demand_record),
+           "offers": (lambda site: site.offers, offer_record),
+           "organizations": (lambda site: site.organizations.values(), organization_record),
+           "regions": (lambda site: site.regions.by_code.values(), region_record),
+           "policies": (lambda site: site.pages.get("policies", []), policy_record)}
+
+
+def records(site, name: str) -> list[dict]:
+    """The records of one dataset, sorted, each with exactly the keys of COLUMNS[name] in order."""
+    items, build = SOURCES[name]
+    raw = [build(site, item) for item in items(site)]
+    key = COLUMNS[name][0][0]
+    return [{k: one[k] for k, _l, _s in COLUMNS[name]} for one in sorted(raw, key=lambda one: one[key])]
+
+
+def to_json(items: list[dict]) -> bytes:
+    return (json.dumps(items, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def _cell(value) -> str:
+    """One CSV cell; text that a spreadsheet would run as a formula gets a leading '."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, (int, float)):
+        return str(int(value)) if float(value).is_integer() else repr(value)
+    if isinstance(value, list):
+        value = "；".join(" ".join(map(str, item.values())) if isinstance(item, dict) else str(item) for item in value)
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def to_csv(name: str, items: list[dict]) -> bytes:
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([f"{label}({key})" for key, label, _s in COLUMNS[name]])
+    for item in items:
+        writer.writerow([_cell(item[key]) for key, _l, _s in COLUMNS[name]])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def open_data(site) -> dict[str, bytes]:
+    """Site path -> file bytes for everything under /data/ described in the module docstring."""
+    files: dict[str, bytes] = {}
+    for name in DATASETS:
+        items = records(site, name)
+        files[urls.download(name, "json")] = to_json(items)
+        files[urls.download(name, "csv")] = to_csv(name, items)
+        files[schema_path(name)] = (json.dumps(schema_for(name), ensure_ascii=False, indent=1) + "\n").encode()
+    open_demands = [item for item in records(site, "demands") if item["status"] == "open"]
+    for region in sorted(site.regions.by_code.values(), key=lambda r: r.code):
+        mine = [item for item in open_demands if in_region(site, item["county"], region.code)]
+        files[urls.download("regions", "json", region.code)] = to_json(mine)
+        files[urls.download("regions", "csv", region.code)] = to_csv("demands", mine)
+    return dict(sorted(files.items()))
+
+
+def schema_path(name: str) -> str:
+    """data/schema/<name>.schema.json"""
+    return urls.download("schema", "schema.json", name)

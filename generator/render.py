@@ -1,0 +1,70 @@
+"""Rendering page specs with the theme, in worker processes, and the sitemap.
+
+A spec is (site path, template name, context). Specs are computed once in the
+parent; forked workers inherit them and each renders every n-th one, writing
+straight into the staging folder, so the parent never holds the page texts.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from . import urls
+from .theme import environment
+
+_JOB: tuple | None = None  # (site, specs, staging), inherited by forked workers
+
+
+def _render_stride(index: int, count: int) -> int:
+    from .build import safe_join
+
+    site, specs, staging = _JOB
+    env = environment(site)
+    templates: dict = {}
+    written = 0
+    for number in range(index, len(specs), count):
+        path, template, context = specs[number]
+        name = urls.output_file(path)
+        if template not in templates:
+            templates[template] = env.get_template(template)
+        text = templates[template].render(output_file=name, **context)
+        target = safe_join(staging, name)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        written += 1
+    return written
+
+
+def render_pages(site, specs: list, staging: Path, workers: int = 2) -> int:
+    """Render and write every spec; returns the number of pages."""
+    global _JOB
+    seen = set()
+    for path, _template, _context in specs:
+        if path in seen:
+            raise ValueError(f"two pages at one path: {path}")
+        seen.add(path)
+    _JOB = (site, specs, staging)
+    try:
+        if workers <= 1 or len(specs) < 400 or "fork" not in multiprocessing.get_all_start_methods():
+            return _render_stride(0, 1)
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            return sum(pool.map(_render_stride, range(workers), [workers] * workers))
+    finally:
+        _JOB = None
+
+
+def sitemap(staging: Path, siteurl: str) -> bytes:
+    """sitemap.xml of every HTML page, sorted; URLs absolute when siteurl is set."""
+    pages = []
+    for folder, _dirs, files in os.walk(staging):
+        for name in files:
+            if name == "index.html":
+                rel = os.path.relpath(os.path.join(folder, name), staging).replace(os.sep, "/")
+                pages.append(rel[: -len("index.html")])
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    lines += [f"<url><loc>{escape(siteurl + '/' + page)}</loc></url>" for page in sorted(pages)]
+    return ("\n".join(lines + ["</urlset>"]) + "\n").encode("utf-8")
