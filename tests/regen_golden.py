@@ -8,7 +8,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from support import CORPUS, make_variant, run_cli, variants  # noqa: E402
+from support import CORPUS, GOLDEN, GOLDEN_PAGES, build_sample, make_variant, run_cli, variants  # noqa: E402
 
 
 def regen_corpus() -> None:
@@ -20,5 +20,15 @@ def regen_corpus() -> None:
         print(f"{name}: exit {code}, {out.count(chr(10)) - 1} problems")
 
 
+def regen_pages() -> None:
+    GOLDEN.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        out = build_sample(Path(tmp))
+        for template, path in GOLDEN_PAGES.items():
+            (GOLDEN / f"{template}.html").write_bytes((out / path).read_bytes())
+            print(f"golden {template}: {path}")
+
+
 if __name__ == "__main__":
     regen_corpus()
+    regen_pages()

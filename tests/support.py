@@ -49,3 +49,25 @@ def run_cli(*args: str) -> tuple[int, str, str]:
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = main(list(args))
     return code, out.getvalue(), err.getvalue()
+
+
+GOLDEN = TESTS / "golden"
+SITEURL = "https://www.example.gov.cn/col/xczx"
+# one page of each template, pinned byte for byte in tests/golden/<template>.html
+GOLDEN_PAGES = {
+    "index": "index.html", "listing": "demands/index.html", "demand": "demands/d-371721-2025-001/index.html",
+    "offer": "offers/s-care-elderly-2025/index.html", "org": "orgs/52370000MJD000001W/index.html",
+    "regions": "regions/index.html", "region": "regions/371721/index.html", "field": "fields/care/index.html",
+    "stats": "stats/index.html", "data": "data/index.html", "404": "404.html",
+    "policy": "policies/sample-provincial-plan/index.html", "news": "news/sample-2025-matching-fair/index.html",
+    "case": "cases/sample-mutual-aid-brand/index.html", "page": "pages/about/index.html",
+    "section": "policies/index.html",
+}
+
+
+def build_sample(target: Path) -> Path:
+    """Build the bundled sample site into target/out (with the golden files' siteurl)."""
+    site = copy_sample_site(target / "site")
+    code, _out, err = run_cli("build", "--site", str(site), "--output", str(target / "out"), "--siteurl", SITEURL)
+    assert code == 0, err
+    return target / "out"
