@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from .fields import FieldReader
 from .identifiers import is_safe_id
+from .urls import RESERVED_IDS
 from .nodes import Mapping, Scalar, pruned
 from .problems import Problems
 from .vocabulary import (DEMAND_STATUSES, KINDS, MATCHED_STATUSES, SUPPLY_STATUSES, Vocabulary,
@@ -52,9 +53,11 @@ class Project:
 
 def check_id(node: Scalar, rel: str, problems: Problems) -> bool:
     value = node.value
-    if is_safe_id(value):
+    if is_safe_id(value) and value not in RESERVED_IDS:
         return True
-    if len(value) > 64:
+    if value in RESERVED_IDS:
+        why = f"「{value}」是网址中的保留字（列表分页和分类浏览用）"
+    elif len(value) > 64:
         why = f"长度 {len(value)} 超过了 64 个字符"
     elif value != value.lower() and is_safe_id(value.lower()):
         why = "不能有大写字母"

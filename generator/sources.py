@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +23,14 @@ from .textscan import scan_text
 from .yamlread import MAX_BYTES, decode, human_size, parse
 
 CACHE_DIR = ".zhuanlan-cache"
-CACHE_VERSION = 2  # bump whenever reading or validating changes what a file yields
+
+
+def code_digest() -> str:
+    """A digest of this package's source: any change to the code starts a fresh cache."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).resolve().parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 @dataclass
@@ -97,7 +105,7 @@ class FileCache:
 
     def __init__(self, site: Path, enabled: bool = True) -> None:
         self.site = site
-        self.folder = site / CACHE_DIR / f"v{CACHE_VERSION}"
+        self.folder = site / CACHE_DIR / code_digest()
         self.enabled = enabled
         self.used: set[str] = set()
         self.computed = 0
@@ -156,12 +164,20 @@ class FileCache:
                 os.unlink(tmp)
 
     def save(self) -> None:
-        """Remove entries this run did not use (only after a run that computed something)."""
+        """Remove entries this run did not use, and caches of other code versions
+        (only after a run that computed something)."""
         if not self.enabled or not self.computed or not self.folder.is_dir():
             return
         for entry in self.folder.iterdir():
             if entry.name not in self.used:
-                try:
-                    entry.unlink()
-                except OSError:
-                    pass
+                _remove(entry)
+        for other in self.folder.parent.iterdir():
+            if other != self.folder:
+                _remove(other)
+
+
+def _remove(path: Path) -> None:
+    try:
+        shutil.rmtree(path) if path.is_dir() else path.unlink()
+    except OSError:  # another run may be using it; it is only a cache
+        pass

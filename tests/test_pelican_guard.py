@@ -1,0 +1,38 @@
+"""Pelican may log a problem and go on: any warning or error it logs fails our
+build, and the previous output stays as it was."""
+from __future__ import annotations
+
+import logging
+
+from generator import pelican_content
+from support import copy_sample_site, run_cli
+
+
+def tree(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_pelican_warning_fails_the_build_and_keeps_the_old_site(tmp_path, monkeypatch):
+    site = copy_sample_site(tmp_path / "site")
+    out = tmp_path / "out"
+    assert run_cli("build", "--site", str(site), "--output", str(out))[0] == 0
+    before = tree(out)
+    real = pelican_content.Pelican
+
+    class Grumbling(real):
+        def run(self):
+            super().run()
+            logging.getLogger("pelican.generators").warning("Skipping %s: could not find information", "x.md")
+
+    monkeypatch.setattr(pelican_content, "Pelican", Grumbling)
+    code, _out, err = run_cli("build", "--site", str(site), "--output", str(out))
+    assert code == 1
+    assert "Pelican 生成内容页面时报告了问题" in err and "WARNING: Skipping x.md" in err
+    assert tree(out) == before
+
+
+def test_pelican_is_quiet_on_the_sample_site(tmp_path):
+    site = copy_sample_site(tmp_path / "site")
+    code, out, err = run_cli("build", "--site", str(site), "--output", str(tmp_path / "out"))
+    assert code == 0 and err == ""
+    assert out.startswith("网站已生成：")
