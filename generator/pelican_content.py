@@ -16,6 +16,7 @@ import logging
 from pathlib import Path
 
 from pelican import Pelican
+from pelican.log import LimitFilter
 from pelican.readers import BaseReader
 from pelican.settings import read_settings
 
@@ -101,6 +102,8 @@ def pelican_settings(site, output: Path, per_page: int, siteurl: str) -> dict:
 def render_content(site, output: Path, siteurl: str) -> None:
     """Write the Markdown sections into output with Pelican; raise PelicanFailed on any warning."""
     collector = _Collector()
+    LimitFilter._raised_messages.clear()  # Pelican drops repeats process-wide: every build must see all
+    LimitFilter._group_count.clear()
     logger = logging.getLogger("pelican")
     logger.addHandler(collector)
     previous = logger.level

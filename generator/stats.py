@@ -179,7 +179,8 @@ def waiting(site, today: dt.date, limit: int = WAITING_LIMIT) -> list[dict]:
     return out
 
 
-def region_figures(site, code: str) -> dict:
+def region_figures(site, code: str, demands: list[Project] | None = None, covering: list[Project] | None = None,
+                   organizations: int | None = None) -> dict:
     """The figure box of one region page (province, city, county or partner region). Keys:
 
     code, name, level       the region
@@ -189,16 +190,23 @@ def region_figures(site, code: str) -> dict:
     organizations           organizations based there (org.county in the region)
     offers, offers_open     offers that cover it (offer_covers), all of them / those still open
     status_counts           {status code: count} for every demand status, in vocabulary order
+
+    A build passes the region's demands, covering offers and organization count it has
+    already grouped (one pass over all records instead of one per region).
     """
     region = site.regions.get(code)
-    demands = [d for d in _sorted_demands(site) if in_region(site, d.county, code)]
-    covering = [offer for offer in site.offers if offer_covers(site, offer, code)]
+    if demands is None:
+        demands = [d for d in _sorted_demands(site) if in_region(site, d.county, code)]
+    if covering is None:
+        covering = [offer for offer in site.offers if offer_covers(site, offer, code)]
+    if organizations is None:
+        organizations = sum(1 for org in site.organizations.values() if in_region(site, org.county, code))
     row = _rate_row(demands)
     return {
         "code": code, "name": region.name if region else "", "level": region.level if region else "",
         "demands": row["total"], "open": sum(1 for d in demands if d.status == "open"),
         "matched": row["matched"], "considered": row["considered"], "rate": row["rate"],
-        "organizations": sum(1 for org in site.organizations.values() if in_region(site, org.county, code)),
+        "organizations": organizations,
         "offers": len(covering), "offers_open": sum(1 for offer in covering if offer.status == "open"),
         "status_counts": {status: sum(1 for d in demands if d.status == status) for status in DEMAND_STATUSES},
     }

@@ -9,6 +9,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from markupsafe import Markup, escape
 
 from . import urls
+from .markup import render_markdown
 from .vocabulary import DEMAND_STATUSES, SUPPLY_STATUSES
 
 THEME = Path(__file__).resolve().parent.parent / "theme"
@@ -22,8 +23,9 @@ NAV = [("", "首页"), ("policies/", "政策文件"), ("demands/", "需求项目
 
 @pass_context
 def link(context, target: str) -> str:
-    """A relative link from the page being rendered to a site path."""
-    return urls.relative(target, context["output_file"])
+    """A relative link from the page being rendered to a site path. Every page is a
+    file in a folder, so the link climbs one level per "/" in its output path."""
+    return "../" * context["output_file"].count("/") + target or "./"
 
 
 def record_path(project) -> str:
@@ -77,4 +79,5 @@ def environment(site) -> Environment:
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True)
     env.globals.update(theme_globals(site))
+    env.filters["markdown"] = lambda text: Markup(render_markdown(text))
     return env

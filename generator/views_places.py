@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from . import urls
 from .charts import bar_chart
-from .stats import in_region, is_matched, offer_covers, region_figures, site_stats
+from .stats import is_matched, region_figures, site_stats
 
 LEVEL_TITLES = {"province": "全省", "city": "市", "county": "县区", "partner": "省外协作地区"}
 
@@ -23,33 +23,66 @@ def _children(site, region) -> list:
     return []
 
 
+def _places(site, code: str | None) -> list[str]:
+    """A place and every region that contains it: county, its city, the province
+    (a partner region stands alone: the province does not contain it)."""
+    out, region = [], site.regions.get(code)
+    while region is not None:
+        out.append(region.code)
+        if region.level == "partner":
+            break
+        region = site.regions.get(region.parent)
+    return out
+
+
+def group_by_region(site) -> dict[str, dict[str, list]]:
+    """One pass over all records: per region code, its demands, its organizations and
+    the offers that cover it (an offer naming a region covers it and all below it)."""
+    groups: dict[str, dict[str, list]] = {code: {"demands": [], "orgs": [], "covering": []}
+                                          for code in site.regions.by_code}
+    for demand in sorted(site.demands, key=lambda d: (-d.published.toordinal(), d.id)):
+        for code in _places(site, demand.county):
+            groups[code]["demands"].append(demand)
+    for org in sorted(site.organizations.values(), key=lambda o: o.id):
+        for code in _places(site, org.county):
+            groups[code]["orgs"].append(org)
+    below: dict[str, list[str]] = {code: [code] for code in site.regions.by_code}
+    for region in site.regions.by_code.values():
+        for code in _places(site, region.code)[1:]:
+            below[code].append(region.code)
+    for offer in sorted(site.offers, key=lambda p: (p.status != "open", -p.published.toordinal(), p.id)):
+        reached = {code for named in offer.service_regions for code in below.get(named, [])}
+        for code in sorted(reached):
+            groups[code]["covering"].append(offer)
+    return groups
+
+
 def region_pages(site):
-    regions = [site.regions.province] if site.regions.province else []
+    province = site.regions.province
+    regions = [province] if province else []
     regions += sorted(site.regions.of_level("city"), key=lambda r: r.code)
     counties = sorted(site.regions.of_level("county"), key=lambda r: (r.parent, not r.key, r.code))
     regions += counties + sorted(site.regions.of_level("partner"), key=lambda r: r.code)
-    demands = sorted(site.demands, key=lambda d: (-d.published.toordinal(), d.id))
-    offers = sorted(site.offers, key=lambda p: (p.status != "open", -p.published.toordinal(), p.id))
-    orgs = sorted(site.organizations.values(), key=lambda o: o.id)
+    groups = group_by_region(site)
     yield "regions/", "regions.html", {
-        "province": site.regions.province, "cities": _children(site, site.regions.province) if regions else [],
+        "province": province, "cities": _children(site, province) if province else [],
         "counties": counties, "partners": sorted(site.regions.of_level("partner"), key=lambda r: r.code),
         "crumbs": [{"path": None, "name": "各地"}]}
     for region in regions:
-        here = [d for d in demands if in_region(site, d.county, region.code)]
+        group = groups[region.code]
+        here = group["demands"]
         parent = site.regions.get(region.parent)
         crumbs = [{"path": "regions/", "name": "各地"}]
         if parent and parent.level == "city":
             crumbs.append({"path": urls.record("regions", parent.code), "name": parent.name})
         crumbs.append({"path": None, "name": region.name})
         yield urls.record("regions", region.code), "region.html", {
-            "region": region, "level_title": LEVEL_TITLES[region.level], "figures": region_figures(site, region.code),
+            "region": region, "level_title": LEVEL_TITLES[region.level],
+            "figures": region_figures(site, region.code, here, group["covering"], len(group["orgs"])),
             "open_demands": [d for d in here if d.status == "open"],
-            "matches": [d for d in here if is_matched(d)],
-            "orgs_here": [o for o in orgs if in_region(site, o.county, region.code)],
-            "covering": [p for p in offers if offer_covers(site, p, region.code)],
-            "children": _children(site, region), "paired": site.regions.get(region.paired_with),
-            "crumbs": crumbs}
+            "matches": [d for d in here if is_matched(d)], "orgs_here": group["orgs"],
+            "covering": group["covering"], "children": _children(site, region),
+            "paired": site.regions.get(region.paired_with), "crumbs": crumbs}
 
 
 def field_pages(site):

@@ -4,13 +4,7 @@ from __future__ import annotations
 
 from . import urls
 from .listing import paginate
-from .markup import render_markdown
-from .stats import city_of as _city, offer_covers
-
-
-def _key_first(site, project) -> tuple:
-    region = site.regions.get(project.county)
-    return (project.status != "open", not (region and region.key), -project.published.toordinal(), project.id)
+from .stats import city_of as _city
 
 
 def city_of(site, code: str | None) -> str | None:
@@ -24,30 +18,46 @@ def facet_cities(site) -> list:
     return cities + sorted(site.regions.of_level("partner"), key=lambda r: r.code)
 
 
-def _in_city(site, kind: str, record, city: str) -> bool:
-    if kind == "demands":
-        return city_of(site, record.county) == city
-    if kind == "orgs":
-        return record.county == city or city_of(site, record.county) == city
-    counties = [r.code for r in site.regions.of_level("county") if r.parent == city] or [city]
-    return any(offer_covers(site, record, county) for county in counties)
+def offer_cities(site, offer) -> set[str]:
+    """The cities (and partner regions) an offer serves at least in part."""
+    out: set[str] = set()
+    for code in offer.service_regions:
+        region = site.regions.get(code)
+        if region is None:
+            continue
+        if region.level == "province":
+            out.update(r.code for r in site.regions.of_level("city"))
+        else:
+            out.add(city_of(site, code))
+    return out
+
+
+def _cities_of(site, kind: str, record) -> set[str]:
+    if kind == "offers":
+        return offer_cities(site, record)
+    city = city_of(site, record.county)
+    return {city} if city else set()
 
 
 def _listing_pages(site, kind: str, title: str, records: list, item: str):
     per_page = site.settings["per_page"]
-    fields = site.vocabulary.fields
+    by_city: dict[str, list] = {}
+    by_field: dict[str, list] = {}
+    for record in records:
+        for city in _cities_of(site, kind, record):
+            by_city.setdefault(city, []).append(record)
+        for name in record.fields:
+            by_field.setdefault(name, []).append(record)
     views = [(None, None, title, records)]
     city_counts, field_counts = [], []
     for city in facet_cities(site):
-        chosen = [r for r in records if _in_city(site, kind, r, city.code)]
-        if chosen:
-            city_counts.append((city, len(chosen)))
-            views.append(("city", city.code, f"{title}：{city.name}", chosen))
-    for field in fields:
-        chosen = [r for r in records if field.name in r.fields]
-        if chosen:
-            field_counts.append((field, len(chosen)))
-            views.append(("field", field.slug, f"{title}：{field.name}", chosen))
+        if by_city.get(city.code):
+            city_counts.append((city, len(by_city[city.code])))
+            views.append(("city", city.code, f"{title}：{city.name}", by_city[city.code]))
+    for field in site.vocabulary.fields:
+        if by_field.get(field.name):
+            field_counts.append((field, len(by_field[field.name])))
+            views.append(("field", field.slug, f"{title}：{field.name}", by_field[field.name]))
     facets = {"kind": kind, "cities": city_counts, "fields": field_counts}
     for facet, value, heading, chosen in views:
         for path, shown, info in paginate(chosen, per_page, kind, facet, value):
@@ -57,32 +67,39 @@ def _listing_pages(site, kind: str, title: str, records: list, item: str):
                                          "facet": facet, "facet_value": value, "item": item, "crumbs": crumbs}
 
 
+def _demand_order(site, project) -> tuple:
+    """Open demands first, key assistance counties first among them, then newest."""
+    region = site.regions.get(project.county)
+    return (project.status != "open", not (region and region.key), -project.published.toordinal(), project.id)
+
+
 def record_pages(site):
     """Every listing and record page of demands, offers and organizations."""
-    demands = sorted(site.demands, key=lambda p: _key_first(site, p))
+    demands = sorted(site.demands, key=lambda p: _demand_order(site, p))
     offers = sorted(site.offers, key=lambda p: (p.status != "open", -p.published.toordinal(), p.id))
     orgs = sorted(site.organizations.values(), key=lambda o: (o.level != "省管", o.county or "", o.id))
     yield from _listing_pages(site, "demands", "需求项目", demands, "project")
     yield from _listing_pages(site, "offers", "供给项目", offers, "project")
     yield from _listing_pages(site, "orgs", "社会组织", orgs, "org")
     taken: dict[str, list] = {}
+    open_by_county: dict[str, list] = {}
     for demand in demands:
         for org_id in demand.matched_orgs:
             taken.setdefault(org_id, []).append(demand)
-    open_by_county: dict[str, list] = {}
-    for demand in demands:
         if demand.status == "open":
             open_by_county.setdefault(demand.county, []).append(demand)
+    offers_by_org: dict[str, list] = {}
+    for offer in offers:
+        offers_by_org.setdefault(offer.org, []).append(offer)
     for demand in demands:
-        same_county = [d for d in open_by_county.get(demand.county, [])[:6] if d.id != demand.id]
+        nearby = [d for d in open_by_county.get(demand.county, [])[:6] if d.id != demand.id][:5]
         yield urls.record("demands", demand.id), "demand.html", {
-            "p": demand, "body": render_markdown(demand.description), "nearby": same_county[:5],
+            "p": demand, "nearby": nearby,
             "crumbs": [{"path": "demands/", "name": "需求项目"}, {"path": None, "name": demand.title}]}
     for offer in offers:
         yield urls.record("offers", offer.id), "offer.html", {
-            "p": offer, "body": render_markdown(offer.description),
-            "crumbs": [{"path": "offers/", "name": "供给项目"}, {"path": None, "name": offer.title}]}
+            "p": offer, "crumbs": [{"path": "offers/", "name": "供给项目"}, {"path": None, "name": offer.title}]}
     for org in orgs:
         yield urls.record("orgs", org.id), "org.html", {
-            "o": org, "offers": [p for p in offers if p.org == org.id], "taken": taken.get(org.id, []),
+            "o": org, "offers": offers_by_org.get(org.id, []), "taken": taken.get(org.id, []),
             "crumbs": [{"path": "orgs/", "name": "社会组织"}, {"path": None, "name": org.name}]}

@@ -148,6 +148,18 @@ def violations(html: str) -> list[str]:
     return found
 
 
+@pytest.mark.parametrize("html", [
+    "<script>x</script>", "<SCRIPT >x", '<img src="a.png" alt="" loading="lazy" onerror="x">',
+    '<a href="javascript:x" rel="noopener noreferrer">x</a>', '<a href="java\tscript:x" rel="noopener noreferrer">',
+    '<a href="ｊavascript:x" rel="noopener noreferrer">', '<img src="data:image/png;base64,AA" alt="" loading="lazy">',
+    '<p style="color:red">x</p>', "<svg></svg>", "<math></math>", "<iframe></iframe>", "<div>x</div>",
+    '<a href="https://x.example/">no rel</a>', '<img src="a.png" loading="lazy">', '<p title="<x">y</p>',
+    '<td align="left">x</td>', "<!-- c -->",
+])
+def test_the_checker_notices(html):
+    assert violations(html), html
+
+
 # --- the payload file ---------------------------------------------------------------
 
 def test_payload_file_shape():
