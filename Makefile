@@ -4,6 +4,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+# The browser suite's pinned npm tools (Nu Html Checker, axe-core); --ignore-scripts: vnu-jar's
+# postinstall would download a JDK, and the tests use the machine's java instead.
+BROWSER := tests/browser
+NODE_STAMP := $(BROWSER)/node_modules/.installed
 
 .PHONY: html test check bench clean
 
@@ -18,13 +22,17 @@ $(TEST_STAMP): pyproject.toml $(STAMP)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $@
 
+$(NODE_STAMP): $(BROWSER)/package.json $(BROWSER)/package-lock.json
+	cd $(BROWSER) && npm ci --silent --ignore-scripts --no-audit --no-fund
+	touch $@
+
 html: $(STAMP)
 	$(VENV)/bin/zhuanlan build --site . --output output
 
 check: $(STAMP)
 	$(VENV)/bin/zhuanlan check --site .
 
-test: $(TEST_STAMP)
+test: $(TEST_STAMP) $(NODE_STAMP)
 	$(PY) -m pytest -q
 
 bench: $(STAMP)

@@ -33,19 +33,26 @@ _NUMERIC = {"width": r"\d{1,5}", "height": r"\d{1,5}", "colspan": r"\d{1,4}", "r
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _URL_NOISE = re.compile(r"[\s\x00-\x20\x7f-\x9f]+")
 _SCHEME = re.compile(r"([a-z][a-z0-9+.-]*):")
-_DEMOTE = {"h1": "h2", "h2": "h3", "h3": "h4", "h4": "h5", "h5": "h6"}
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _BLOCKS = ALLOWED_TAGS - {"em", "strong", "del", "sup", "sub", "a", "img", "code", "abbr"}  # text breaks
 _KEPT_ATTRIBUTES = {tag: ALLOWED_ATTRIBUTES.get(tag, set()) | set(ADDED_ATTRIBUTES.get(tag, ()))
                     | ({"rel"} if tag == "a" else set()) for tag in ALLOWED_TAGS}
 
 
 class _Shape(Treeprocessor):
-    """Demote headings, drop table alignment, give every Markdown image an alt."""
+    """Fit headings under the page's own, drop table alignment, give every Markdown image an alt.
+
+    The levels a document uses are renumbered from `top` without gaps (# and ### under
+    a page's <h1> become <h2> and <h3>), so no heading level is ever skipped."""
+
+    top = 2
 
     def run(self, root):
+        used = sorted({element.tag for element in root.iter() if element.tag in _HEADINGS})
+        levels = {tag: _HEADINGS[min(self.top - 1 + rank, 5)] for rank, tag in enumerate(used)}
         for element in root.iter():
-            if element.tag in _DEMOTE:
-                element.tag = _DEMOTE[element.tag]
+            if element.tag in levels:
+                element.tag = levels[element.tag]
             elif element.tag in ("th", "td"):  # tables writes style="text-align: …"
                 for name in ("style", "align"):
                     element.attrib.pop(name, None)
@@ -123,11 +130,13 @@ _CLEANER = nh3.Cleaner(
     set_tag_attribute_values={tag: dict(values) for tag, values in ADDED_ATTRIBUTES.items()})
 
 
-def render_markdown(text: str) -> str:
-    """Safe HTML for untrusted Markdown; the same text always gives the same HTML."""
+def render_markdown(text: str, top: int = 2) -> str:
+    """Safe HTML for untrusted Markdown; the same text always gives the same HTML.
+    Its headings start at level `top`: 2 under a page's <h1>, 3 inside an <h2> section."""
     global _MD
     source = _CONTROL.sub("", text or "")
     with _LOCK:
+        _MD.treeprocessors["zhuanlan-shape"].top = top
         try:
             raw = _MD.convert(source)
         except RecursionError:  # absurd nesting ("- - - …"): show the text, do not fail the build

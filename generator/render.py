@@ -30,7 +30,7 @@ def _render_stride(index: int, count: int) -> int:
         name = urls.output_file(path)
         if template not in templates:
             templates[template] = env.get_template(template)
-        text = templates[template].render(output_file=name, **context)
+        text = templates[template].render(output_file=name, root="../" * name.count("/"), **context)
         target = safe_join(staging, name)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
@@ -60,10 +60,9 @@ def sitemap(staging: Path, siteurl: str) -> bytes:
     """sitemap.xml of every HTML page, sorted; URLs absolute when siteurl is set."""
     pages = []
     for folder, _dirs, files in os.walk(staging):
-        for name in files:
-            if name == "index.html":
-                rel = os.path.relpath(os.path.join(folder, name), staging).replace(os.sep, "/")
-                pages.append(rel[: -len("index.html")])
+        if "index.html" in files:
+            rel = os.path.relpath(folder, staging).replace(os.sep, "/")
+            pages.append("" if rel == "." else rel + "/")
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     lines += [f"<url><loc>{escape(siteurl + '/' + page)}</loc></url>" for page in sorted(pages)]

@@ -6,6 +6,7 @@ number is allowed only as the `phone` of a mapping marked `office_line: true`.
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 
 from .nodes import Mapping, Node, Scalar, iter_mappings
@@ -13,6 +14,8 @@ from .privacy import find_control_chars, find_private_data
 from .problems import Problems
 
 _CODES = {"resident_id": "E302", "mobile": "E303", "bank_card": "E304"}
+# Markdown images with an empty alt text, and HTML <img> tags without a non-empty alt
+_NO_ALT = re.compile(r"!\[\s*\]\(|<img\b(?![^>]*\balt\s*=\s*(?:\"[^\"\s]|'[^'\s]|[^\s\"'>]))[^>]*>", re.IGNORECASE)
 
 
 def office_line_spans(root: Node | None) -> list[tuple[int, int]]:
@@ -47,6 +50,8 @@ def scan_text(text: str, rel: str, problems: Problems, root: Mapping | Node | No
     body = text[start:] if start else text
     for index, name in find_control_chars(body):
         problems.add("E301", rel, *position(index + start), name=name)
+    for match in _NO_ALT.finditer(body):
+        problems.add("E305", rel, *position(match.start() + start))
     findings = find_private_data(body)
     if not findings:
         return

@@ -79,5 +79,5 @@ def environment(site) -> Environment:
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True)
     env.globals.update(theme_globals(site))
-    env.filters["markdown"] = lambda text: Markup(render_markdown(text))
+    env.filters["markdown"] = lambda text, top=2: Markup(render_markdown(text, top))
     return env

@@ -122,3 +122,12 @@ def test_safe_join_refuses_paths_outside_the_output(tmp_path):
     sibling = tmp_path.parent / (tmp_path.name + "-evil")
     with pytest.raises(ValueError):  # a prefix check would accept this one
         build.safe_join(tmp_path, f"../{sibling.name}/x.html")
+
+
+def test_a_symlink_in_the_built_tree_is_refused(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a/ok.html").write_text("x", encoding="utf-8")
+    build.verify_tree(tmp_path)
+    (tmp_path / "a/evil").symlink_to("/etc")
+    with pytest.raises(ValueError):
+        build.verify_tree(tmp_path)
