@@ -37,6 +37,7 @@ REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import gen_province  # noqa: E402
+from measure import run_measured  # noqa: E402
 
 GOAL_COLD_S = 30.0
 GOAL_EDIT_S = 3.0
@@ -46,38 +47,7 @@ CACHE_NAME = ".zhuanlan-cache"
 
 def run_check(site: Path, extra: list, timeout: float) -> dict:
     """Run the checker once; return wall time, peak RSS, exit code and output."""
-    cmd = [sys.executable, "-m", "generator", "check", "--site", str(site)] + extra
-    with tempfile.TemporaryFile() as out:
-        t0 = time.perf_counter()
-        try:
-            proc = subprocess.Popen(cmd, cwd=str(REPO), stdout=out, stderr=subprocess.STDOUT,
-                                    stdin=subprocess.DEVNULL)
-        except OSError as e:
-            return {"wall": 0.0, "peak_mib": 0.0, "exit": None, "lines": ["cannot start: %s" % e],
-                    "timed_out": False}
-        timed_out = threading.Event()
-
-        def _kill():
-            timed_out.set()
-            try:
-                proc.kill()
-            except OSError:
-                pass
-
-        timer = threading.Timer(timeout, _kill)
-        timer.start()
-        try:
-            _, status, usage = os.wait4(proc.pid, 0)
-        finally:
-            timer.cancel()
-        wall = time.perf_counter() - t0
-        code = os.waitstatus_to_exitcode(status)
-        proc.returncode = code  # reaped by wait4; keep Popen from polling again
-        out.seek(0)
-        text = out.read().decode("utf-8", errors="replace")
-    lines = [ln for ln in text.splitlines() if ln.strip()]
-    return {"wall": wall, "peak_mib": usage.ru_maxrss / 1024.0,  # ru_maxrss is KiB on Linux
-            "exit": code, "lines": lines, "timed_out": timed_out.is_set()}
+    return run_measured([sys.executable, "-m", "generator", "check", "--site", str(site)] + extra, timeout)
 
 
 def count_records(site: Path) -> dict:

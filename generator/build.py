@@ -27,18 +27,9 @@ from .render import render_pages, sitemap
 from .site import load_site
 from .views_places import place_pages
 from .views_records import record_pages
+from .writer import TreeWriter
 
 MARKER = ".zhuanlan-output"
-
-
-def safe_join(base: Path, relative: str) -> Path:
-    """base/relative, refusing any path that would land outside base (a commonpath test:
-    a prefix test would let /out-evil pass for /out)."""
-    root = os.path.realpath(base)
-    target = os.path.realpath(os.path.join(root, relative))
-    if os.path.commonpath([root, target]) != root or target == root:
-        raise ValueError(f"path escapes the output folder: {relative}")
-    return Path(target)
 
 
 def reference_date(site) -> dt.date:
@@ -51,11 +42,9 @@ def reference_date(site) -> dt.date:
     return max(dates, default=dt.date(2000, 1, 1))
 
 
-def write_files(files: dict[str, bytes], target: Path) -> None:
+def write_files(writer: TreeWriter, files: dict[str, bytes]) -> None:
     for relative in sorted(files):
-        path = safe_join(target, relative)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(files[relative])
+        writer.write(relative, files[relative])
 
 
 def verify_tree(target: Path) -> None:
@@ -107,13 +96,16 @@ def build_site(site_dir: Path, output: Path, siteurl: str | None, workers: int =
     today = reference_date(site)
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".build-", dir=output.parent))
+    previous = output if (output / MARKER).is_file() else None
+    writer = TreeWriter(staging, previous)
     try:
         render_content(site, staging, siteurl)
+        writer.adopt_unchanged()
         specs = list(record_pages(site)) + list(place_pages(site, today, urlparse(siteurl).path.rstrip("/")))
-        count = render_pages(site, specs, staging, workers)
+        count, changed = render_pages(site, specs, staging, workers, previous)
         extra = {**open_data(site), **demand_feeds(site, siteurl)}
-        write_files(extra, staging)
-        write_files({"sitemap.xml": sitemap(staging, siteurl), MARKER: b"zhuanlan\n"}, staging)
+        write_files(writer, extra)
+        write_files(writer, {"sitemap.xml": sitemap(staging, siteurl), MARKER: b"zhuanlan\n"})
         verify_tree(staging)
         swap_in(staging, output)
     except PelicanFailed as exc:
@@ -122,7 +114,9 @@ def build_site(site_dir: Path, output: Path, siteurl: str | None, workers: int =
     finally:
         if staging.exists():
             shutil.rmtree(staging)
-    print(f"网站已生成：{output}（{count} 个页面，另有开放数据和订阅文件 {len(extra)} 个）")
+    total, changed = writer.written + count, writer.changed + changed
+    print(f"网站已生成：{output}（{count} 个页面，另有开放数据和订阅文件 {len(extra)} 个；"
+          f"与上次相比有变化的文件 {changed} 个，共 {total} 个）")
     if not siteurl:
         print("提示：未设置 siteurl，订阅和网站地图中的链接为相对地址；发布前请用 --siteurl 指定网址。")
     return 0

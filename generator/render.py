@@ -14,44 +14,41 @@ from xml.sax.saxutils import escape
 
 from . import urls
 from .theme import environment
+from .writer import TreeWriter
 
-_JOB: tuple | None = None  # (site, specs, staging), inherited by forked workers
+_JOB: tuple | None = None  # (site, specs, staging, previous), inherited by forked workers
 
 
-def _render_stride(index: int, count: int) -> int:
-    from .build import safe_join
-
-    site, specs, staging = _JOB
+def _render_stride(index: int, count: int) -> tuple[int, int]:
+    site, specs, staging, previous = _JOB
     env = environment(site)
+    writer = TreeWriter(staging, previous)
     templates: dict = {}
-    written = 0
     for number in range(index, len(specs), count):
         path, template, context = specs[number]
         name = urls.output_file(path)
         if template not in templates:
             templates[template] = env.get_template(template)
         text = templates[template].render(output_file=name, root="../" * name.count("/"), **context)
-        target = safe_join(staging, name)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-        written += 1
-    return written
+        writer.write(name, text.encode("utf-8"))
+    return writer.written, writer.changed
 
 
-def render_pages(site, specs: list, staging: Path, workers: int = 2) -> int:
-    """Render and write every spec; returns the number of pages."""
+def render_pages(site, specs: list, staging: Path, workers: int = 2, previous: Path | None = None) -> tuple[int, int]:
+    """Render and write every spec; returns (pages, pages whose bytes changed)."""
     global _JOB
     seen = set()
     for path, _template, _context in specs:
         if path in seen:
             raise ValueError(f"two pages at one path: {path}")
         seen.add(path)
-    _JOB = (site, specs, staging)
+    _JOB = (site, specs, staging, previous)
     try:
         if workers <= 1 or len(specs) < 400 or "fork" not in multiprocessing.get_all_start_methods():
             return _render_stride(0, 1)
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            return sum(pool.map(_render_stride, range(workers), [workers] * workers))
+            counts = list(pool.map(_render_stride, range(workers), [workers] * workers))
+        return sum(c[0] for c in counts), sum(c[1] for c in counts)
     finally:
         _JOB = None
 

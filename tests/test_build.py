@@ -6,6 +6,7 @@ import re
 import pytest
 
 from generator import build
+from generator.writer import safe_join
 from support import copy_sample_site, make_variant, run_cli
 
 
@@ -86,8 +87,8 @@ def test_a_crash_while_writing_leaves_the_previous_output_untouched(tmp_path, mo
     assert run_cli("build", "--site", str(site), "--output", str(out))[0] == 0
     before = tree(out)
 
-    def broken(files, target):
-        (target / "half.html").write_text("half", encoding="utf-8")
+    def broken(writer, files):
+        (writer.staging / "half.html").write_text("half", encoding="utf-8")
         raise OSError("disk full")
 
     monkeypatch.setattr(build, "write_files", broken)
@@ -115,13 +116,13 @@ def test_build_refuses_to_replace_a_folder_it_did_not_write(tmp_path):
 
 
 def test_safe_join_refuses_paths_outside_the_output(tmp_path):
-    assert build.safe_join(tmp_path, "a/b.html") == (tmp_path / "a/b.html").resolve()
+    assert safe_join(tmp_path, "a/b.html") == (tmp_path / "a/b.html").resolve()
     for bad in ("../x.html", "/etc/passwd", "a/../../x"):
         with pytest.raises(ValueError):
-            build.safe_join(tmp_path, bad)
+            safe_join(tmp_path, bad)
     sibling = tmp_path.parent / (tmp_path.name + "-evil")
     with pytest.raises(ValueError):  # a prefix check would accept this one
-        build.safe_join(tmp_path, f"../{sibling.name}/x.html")
+        safe_join(tmp_path, f"../{sibling.name}/x.html")
 
 
 def test_a_symlink_in_the_built_tree_is_refused(tmp_path):
@@ -131,3 +132,22 @@ def test_a_symlink_in_the_built_tree_is_refused(tmp_path):
     (tmp_path / "a/evil").symlink_to("/etc")
     with pytest.raises(ValueError):
         build.verify_tree(tmp_path)
+
+
+def test_a_rebuild_rewrites_only_the_files_that_changed(tmp_path):
+    site = copy_sample_site(tmp_path / "site")
+    out = tmp_path / "out"
+    assert run_cli("build", "--site", str(site), "--output", str(out))[0] == 0
+    inodes = {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("*") if p.is_file()}
+    offers = site / "data/projects/offers.yaml"
+    offers.write_text(offers.read_text(encoding="utf-8").replace("乡村互助养老服务站护理员培训与运营督导", "乡村互助养老服务站护理员培训", 1),
+                      encoding="utf-8")
+    code, printed, _ = run_cli("build", "--site", str(site), "--output", str(out))
+    assert code == 0
+    now = {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("*") if p.is_file()}
+    rewritten = sorted(path for path in now if now[path] != inodes.get(path))
+    assert "offers/s-care-elderly-2025/index.html" in rewritten and "data/offers.json" in rewritten
+    assert "policies/sample-provincial-plan/index.html" not in rewritten
+    assert "demands/d-371721-2025-001/index.html" not in rewritten
+    assert 0 < len(rewritten) < len(now) / 4
+    assert f"与上次相比有变化的文件 {len(rewritten)} 个" in printed

@@ -1,0 +1,107 @@
+"""Build benchmark: `zhuanlan build` on the provincial-scale data set, next to vanilla
+Pelican rendering the same number of plain Markdown pages, in the same run.
+
+    .venv/bin/python bench/bench_build.py [--scale 1.0] [--keep DIR] [--reuse] [--pelican-pages N]
+
+Prints wall time, peak RSS and pages per second of: our cold build, our build after a
+one-file edit, and vanilla Pelican (its default theme, no plugins, content cache off)
+on N generated Markdown articles (default: as many pages as our build wrote).
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import gen_province  # noqa: E402
+from measure import REPO, run_measured  # noqa: E402
+
+GOAL_S, GOAL_EDIT_S, GOAL_MIB = 60.0, 5.0, 1024.0
+
+
+def pages_in(folder: Path) -> int:
+    return sum(1 for _ in folder.rglob("*.html"))
+
+
+def digests(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in folder.rglob("*") if p.is_file()}
+
+
+def vanilla_pelican_site(folder: Path, pages: int) -> None:
+    """N plain Markdown articles of realistic length, and a pelicanconf.py for them."""
+    content = folder / "content"
+    content.mkdir(parents=True)
+    body = ("乡村振兴需要社会组织参与。" * 20 + "\n\n") * 3 + "- 项目一\n- 项目二\n- 项目三\n"
+    for n in range(pages):
+        (content / f"a{n:06d}.md").write_text(
+            f"Title: 文章 {n}\nDate: 2025-01-{n % 28 + 1:02d}\nCategory: c{n % 20}\nSlug: a{n:06d}\n\n{body}",
+            encoding="utf-8")
+    (folder / "pelicanconf.py").write_text(
+        "SITENAME = 'bench'\nSITEURL = ''\nPATH = 'content'\nTIMEZONE = 'Asia/Shanghai'\n"
+        "DEFAULT_LANG = 'zh'\nCACHE_CONTENT = False\nLOAD_CONTENT_CACHE = False\n"
+        "FEED_ALL_ATOM = None\nCATEGORY_FEED_ATOM = None\nTRANSLATION_FEED_ATOM = None\n"
+        "AUTHOR_FEED_ATOM = None\nAUTHOR_FEED_RSS = None\nDEFAULT_PAGINATION = 20\n", encoding="utf-8")
+
+
+def row(name: str, result: dict, pages: int) -> str:
+    rate = pages / result["wall"] if result["wall"] else 0.0
+    ms = result["wall"] / pages * 1000 if pages else 0.0
+    return (f"{name:<28}{result['wall']:9.1f}{result['peak_mib']:11.0f}{pages:9d}{rate:10.0f}{ms:10.2f}"
+            f"  exit {result['exit']}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--keep", type=Path)
+    parser.add_argument("--reuse", action="store_true")
+    parser.add_argument("--pelican-pages", type=int)
+    parser.add_argument("--timeout", type=float, default=1800)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="zl-bench-"))
+    site = args.keep or work / "province"
+    if not (args.reuse and site.is_dir()):
+        gen_province.generate(site, seed=1, scale=args.scale, force=True)
+    shutil.rmtree(site / ".zhuanlan-cache", ignore_errors=True)
+    out = work / "out"
+    build = [sys.executable, "-m", "generator", "build", "--site", str(site), "--output", str(out),
+             "--siteurl", "https://www.example.gov.cn/col/xczx"]
+    cold = run_measured(build, args.timeout)
+    pages = pages_in(out)
+    before = digests(out)
+    edited = gen_province.edit_one_file(site, 1)
+    edit = run_measured(build, args.timeout)
+    after = digests(out)
+    changed = sum(1 for path in after if before.get(path) != after[path])
+    n = args.pelican_pages or pages
+    vanilla_pelican_site(work / "vanilla", n)
+    vanilla = run_measured([sys.executable, "-m", "pelican", "content", "-o", str(work / "vanilla-out"),
+                            "-s", "pelicanconf.py", "-q"], args.timeout, cwd=work / "vanilla")
+    print(f"data set: {site} (scale {args.scale}); edited {edited.relative_to(site)}")
+    print(f"{'run':<28}{'wall (s)':>9}{'peak MiB':>11}{'pages':>9}{'pages/s':>10}{'ms/page':>10}")
+    print(row("zhuanlan build, cold", cold, pages))
+    print(row("zhuanlan build, one edit", edit, pages))
+    print(row("vanilla Pelican 4.12", vanilla, pages_in(work / "vanilla-out")))
+    ratio = (vanilla["wall"] / max(pages_in(work / "vanilla-out"), 1)) / (cold["wall"] / max(pages, 1))
+    print(f"per page, zhuanlan is {ratio:.1f}x faster than vanilla Pelican (goal: at least 3x)")
+    print(f"files whose bytes changed after the one-file edit: {changed} of {len(after)}")
+    print(f"goal: full build < {GOAL_S:.0f} s: {'PASS' if cold['wall'] < GOAL_S else 'FAIL'} ({cold['wall']:.1f} s);"
+          f" peak < {GOAL_MIB:.0f} MiB: {'PASS' if cold['peak_mib'] < GOAL_MIB else 'FAIL'};"
+          f" after one edit < {GOAL_EDIT_S:.0f} s: {'PASS' if edit['wall'] < GOAL_EDIT_S else 'FAIL'}"
+          f" ({edit['wall']:.1f} s)")
+    for result in (cold, edit, vanilla):
+        if result["exit"] != 0:
+            print("\n".join(result["lines"][-10:]))
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0 if cold["exit"] == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
