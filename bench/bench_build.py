@@ -40,7 +40,7 @@ def vanilla_pelican_site(folder: Path, pages: int) -> None:
     body = ("乡村振兴需要社会组织参与。" * 20 + "\n\n") * 3 + "- 项目一\n- 项目二\n- 项目三\n"
     for n in range(pages):
         (content / f"a{n:06d}.md").write_text(
-            f"Title: 文章 {n}\nDate: 2025-01-{n % 28 + 1:02d}\nCategory: c{n % 20}\nSlug: a{n:06d}\n\n{body}",
+            f"Title: 文章 {n}\nDate: 2025-01-{n % 28 + 1:02d}\nCategory: topic-{chr(97 + n % 20)}\nSlug: a{n:06d}\n\n{body}",
             encoding="utf-8")
     (folder / "pelicanconf.py").write_text(
         "SITENAME = 'bench'\nSITEURL = ''\nPATH = 'content'\nTIMEZONE = 'Asia/Shanghai'\n"
