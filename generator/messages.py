@@ -38,6 +38,8 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     "E114": (E, "文件内容应为{expected}，这里是{actual}。",
              "{shape_hint}"),
     # --- fields -----------------------------------------------------------
+    "E115": (E, "找不到「{field}」指定的文件「{value}」{why}。",
+             "把主管部门提供的 HTML 片段放在站点目录内（例如 portal/header.html），并写它相对站点目录的路径。"),
     "E201": (E, "缺少必填字段「{field}」（{label}）。",
              "在这条记录里加上一行 {field}: …"),
     "E202": (E, "不认识的字段「{field}」{suggestion}。",

@@ -5,6 +5,7 @@ documents each (a test fails when one is not), and an unknown key is an error.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 from .fields import FieldReader, describe, suggest
@@ -37,6 +38,34 @@ SETTINGS = [
     Setting("per_page", "integer", 20, "列表页每页显示的条数（5 到 200）。"),
 ]
 BY_NAME = {setting.name: setting for setting in SETTINGS}
+
+
+FRAGMENTS = ("portal_header", "portal_footer")
+
+
+def fragment_positions(root: Node | None) -> dict[str, tuple[int, int]]:
+    """Where site.yaml names the portal's fragments, for reporting a missing file."""
+    if not isinstance(root, Mapping):
+        return {}
+    return {name: (root.get(name).line, root.get(name).col) for name in FRAGMENTS if root.get(name) is not None}
+
+
+def check_fragments(site_root, values: dict, positions: dict, rel: str, problems: Problems) -> None:
+    """The portal's header and footer fragments must be files inside the site folder.
+    (Checked on every run, not cached with site.yaml: the files can change on their own.)"""
+    for name in FRAGMENTS:
+        value = values.get(name)
+        if not value or name not in positions:
+            continue
+        base = os.path.realpath(site_root)
+        path = os.path.realpath(os.path.join(base, value))
+        if os.path.commonpath([base, path]) != base:
+            why = "：路径不能指向站点目录之外"
+        elif not os.path.isfile(path):
+            why = ""
+        else:
+            continue
+        problems.add("E115", rel, *positions[name], field=name, value=value, why=why)
 
 
 def load_settings(root: Node | None, rel: str, problems: Problems) -> dict:

@@ -20,7 +20,7 @@ from .problems import Problems
 from .projects import Project, load_project
 from .references import check_references
 from .regions import Regions, load_regions
-from .settings import load_settings
+from .settings import check_fragments, fragment_positions, load_settings
 from .sources import FileCache, FileResult, discover, parse_bytes
 from .vocabulary import Vocabulary, load_vocabulary
 
@@ -96,8 +96,11 @@ def _load_site(root: Path, use_cache: bool) -> tuple[Site, Problems]:
                 payloads.append(result.payload)
         return payloads
 
-    site.settings = next(iter(read("settings", lambda p, rel, pr: load_settings(p.root, rel, pr))), None) \
-        or load_settings(None, "site.yaml", problems)
+    settings = next(iter(read("settings", lambda p, rel, pr: (load_settings(p.root, rel, pr),
+                                                                fragment_positions(p.root)))), None)
+    site.settings = settings[0] if settings else load_settings(None, "site.yaml", problems)
+    if settings:
+        check_fragments(root, site.settings, settings[1], "site.yaml", problems)
     site.regions = next(iter(read("regions", lambda p, rel, pr: load_regions(p.root, rel, pr))), Regions())
     site.vocabulary = next(iter(read("vocabulary", lambda p, rel, pr: load_vocabulary(p.root, rel, pr))),
                            Vocabulary())

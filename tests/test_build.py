@@ -151,3 +151,17 @@ def test_a_rebuild_rewrites_only_the_files_that_changed(tmp_path):
     assert "demands/d-371721-2025-001/index.html" not in rewritten
     assert 0 < len(rewritten) < len(now) / 4
     assert f"与上次相比有变化的文件 {len(rewritten)} 个" in printed
+
+
+def test_the_portals_header_and_footer_fragments_frame_every_page(tmp_path):
+    site = make_variant("bom-accepted", tmp_path / "site")
+    (site / "portal").mkdir()
+    (site / "portal/header.html").write_text('<div class="gov-header">山东省民政厅门户</div>', encoding="utf-8")
+    (site / "portal/footer.html").write_text('<div class="gov-footer">版权所有</div>', encoding="utf-8")
+    with open(site / "site.yaml", "a", encoding="utf-8") as handle:
+        handle.write("portal_header: portal/header.html\nportal_footer: portal/footer.html\n")
+    assert run_cli("build", "--site", str(site), "--output", str(tmp_path / "out"))[0] == 0
+    for page in ("index.html", "demands/d-371722-2025-001/index.html", "policies/plan/index.html"):
+        text = (tmp_path / "out" / page).read_text(encoding="utf-8")
+        assert '<div class="portal-header"><div class="gov-header">山东省民政厅门户</div>' in text
+        assert '<div class="gov-footer">版权所有</div>' in text
