@@ -37,6 +37,8 @@ test: $(TEST_STAMP) $(NODE_STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/bench_check.py
+	$(PY) bench/bench_loading.py
+	$(PY) bench/bench_build.py
 
 clean:
 	rm -rf output .zhuanlan-cache

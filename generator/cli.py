@@ -33,6 +33,11 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--site", type=Path, help="内容仓库目录（默认：当前目录或自带的示例站点）")
     build.add_argument("--output", type=Path, help="输出目录（默认：站点目录下的 output/）")
     build.add_argument("--siteurl", help="发布网址，可含子路径，例如 https://www.example.gov.cn/col/xczx")
+
+    serve = commands.add_parser("serve", help="生成网站并在本机预览，保存修改后自动重新生成")
+    serve.add_argument("--site", type=Path, help="内容仓库目录（默认：当前目录或自带的示例站点）")
+    serve.add_argument("--output", type=Path, help="预览用的输出目录（默认：站点目录下的 output/）")
+    serve.add_argument("--port", type=int, default=8000, help="端口（默认 8000，只在本机 127.0.0.1 上提供）")
     return parser
 
 
@@ -72,9 +77,19 @@ def run_build(args) -> int:
     return build_site(site_dir, output, args.siteurl)
 
 
+def run_serve(args) -> int:
+    from .serve import serve
+
+    site_dir = args.site or default_site()
+    if not site_dir.is_dir():
+        print(f"错误：找不到内容仓库目录 {site_dir}。", file=sys.stderr)
+        return 2
+    return serve(site_dir, args.output or site_dir / "output", args.port)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    handler = {"check": run_check, "build": run_build}[args.command]
+    handler = {"check": run_check, "build": run_build, "serve": run_serve}[args.command]
     try:
         return handler(args)
     except KeyboardInterrupt:

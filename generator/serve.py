@@ -1,0 +1,71 @@
+"""`zhuanlan serve`: build, serve the site on localhost for preview, rebuild on change.
+
+For editors previewing their change before a pull request: the site is served
+from 127.0.0.1 only, and the content folder is polled once a second; after a
+saved change the site is rebuilt (problems printed as `check` prints them) and
+the browser shows the new pages on reload. A failed rebuild keeps the last good
+site on screen.
+"""
+from __future__ import annotations
+
+import functools
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from .build import build_site
+
+WATCHED = ("site.yaml", "data", "content", "portal")
+
+
+def snapshot(site_dir: Path) -> tuple:
+    """Names, sizes and modification times of every watched file."""
+    seen = []
+    for name in WATCHED:
+        top = site_dir / name
+        paths = [top] if top.is_file() else sorted(top.rglob("*")) if top.is_dir() else []
+        for path in paths:
+            if path.is_file():
+                stat = path.stat()
+                seen.append((str(path), stat.st_size, stat.st_mtime_ns))
+    return tuple(seen)
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # one line per request would bury the check output
+        pass
+
+
+def serve(site_dir: Path, output: Path, port: int = 8000, stop: threading.Event | None = None,
+          ready: threading.Event | None = None, poll: float = 1.0, on_build=None) -> int:
+    stop = stop or threading.Event()
+    code = build_site(site_dir, output, None)
+    if code == 2:
+        return code
+    output.mkdir(parents=True, exist_ok=True)
+    handler = functools.partial(_QuietHandler, directory=str(output))
+    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    print(f"预览地址：http://127.0.0.1:{server.server_address[1]}/ （保存文件后自动重新生成；按 Ctrl+C 结束）",
+          flush=True)
+    if ready is not None:
+        ready.port = server.server_address[1]
+        ready.set()
+    seen = snapshot(site_dir)
+    try:
+        while not stop.wait(poll):
+            now = snapshot(site_dir)
+            if now != seen:
+                seen = now
+                print("检测到修改，重新生成……", flush=True)
+                result = build_site(site_dir, output, None)
+                if on_build is not None:
+                    on_build(result)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
+        server.server_close()
+    return 0
+
