@@ -102,8 +102,8 @@ def build_site(site_dir: Path, output: Path, siteurl: str | None, workers: int =
         render_content(site, staging, siteurl)
         writer.adopt_unchanged()
         specs = list(record_pages(site)) + list(place_pages(site, today, urlparse(siteurl).path.rstrip("/")))
-        count, changed = render_pages(site, specs, staging, workers, previous)
-        extra = {**open_data(site), **demand_feeds(site, siteurl)}
+        count, changed, extra = render_pages(site, specs, staging, workers, previous,
+                                             meanwhile=lambda: {**open_data(site), **demand_feeds(site, siteurl)})
         write_files(writer, extra)
         write_files(writer, {"sitemap.xml": sitemap(staging, siteurl), MARKER: b"zhuanlan\n"})
         verify_tree(staging)

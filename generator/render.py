@@ -34,8 +34,10 @@ def _render_stride(index: int, count: int) -> tuple[int, int]:
     return writer.written, writer.changed
 
 
-def render_pages(site, specs: list, staging: Path, workers: int = 2, previous: Path | None = None) -> tuple[int, int]:
-    """Render and write every spec; returns (pages, pages whose bytes changed)."""
+def render_pages(site, specs: list, staging: Path, workers: int = 2, previous: Path | None = None,
+                 meanwhile=None) -> tuple[int, int, object]:
+    """Render and write every spec; returns (pages, pages whose bytes changed, what
+    `meanwhile()` returned — work the parent does while the workers render)."""
     global _JOB
     seen = set()
     for path, _template, _context in specs:
@@ -45,10 +47,13 @@ def render_pages(site, specs: list, staging: Path, workers: int = 2, previous: P
     _JOB = (site, specs, staging, previous)
     try:
         if workers <= 1 or len(specs) < 400 or "fork" not in multiprocessing.get_all_start_methods():
-            return _render_stride(0, 1)
+            written, changed = _render_stride(0, 1)
+            return written, changed, meanwhile() if meanwhile else None
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            counts = list(pool.map(_render_stride, range(workers), [workers] * workers))
-        return sum(c[0] for c in counts), sum(c[1] for c in counts)
+            futures = [pool.submit(_render_stride, index, workers) for index in range(workers)]
+            other = meanwhile() if meanwhile else None
+            counts = [future.result() for future in futures]
+        return sum(c[0] for c in counts), sum(c[1] for c in counts), other
     finally:
         _JOB = None
 

@@ -69,12 +69,14 @@ def gc_paused():
             gc.enable()
 
 
-def load_site(root: Path, use_cache: bool = True) -> tuple[Site, Problems]:
+def load_site(root: Path, use_cache: bool = True, workers: int = 2) -> tuple[Site, Problems]:
+    """Load and validate a content repository; files not in the cache are read by
+    `workers` forked processes when there are many."""
     with gc_paused():
-        return _load_site(Path(root), use_cache)
+        return _load_site(Path(root), use_cache, workers)
 
 
-def _load_site(root: Path, use_cache: bool) -> tuple[Site, Problems]:
+def _load_site(root: Path, use_cache: bool, workers: int) -> tuple[Site, Problems]:
     problems = Problems()
     site = Site(root)
     cache = FileCache(root, use_cache)
@@ -83,13 +85,12 @@ def _load_site(root: Path, use_cache: bool) -> tuple[Site, Problems]:
         if not files[role]:
             problems.add("E111", name, 0, 0, name=name)
 
-    def read(role: str, read_root, markdown: bool = False, context: str = "") -> list:
+    def read(role: str, read_root, markdown: bool = False, context: str = "", workers: int = 1) -> list:
+        def make_compute(rel: str):
+            return _reader(rel, lambda parsed: read_root(parsed, rel, parsed.problems), markdown)
+
         payloads = []
-        for rel in files[role]:
-            def from_nodes(parsed, rel=rel):
-                local = parsed.problems
-                return read_root(parsed, rel, local)
-            result = cache.read(rel, context, _reader(rel, from_nodes, markdown), problems)
+        for result in cache.read_many(files[role], context, make_compute, problems, workers):
             if not result.ok:
                 site.incomplete.add(role)
             elif result.payload is not None:
@@ -113,12 +114,12 @@ def _load_site(root: Path, use_cache: bool) -> tuple[Site, Problems]:
         return read_root
 
     owners: dict[str, str] = {}
-    for batch in read("organizations", records("社会组织", load_organization), context=context):
+    for batch in read("organizations", records("社会组织", load_organization), context=context, workers=workers):
         for org in batch:
             if _unique(org.id, org, owners, problems):
                 site.organizations[org.id] = org
     owners = {}
-    for batch in read("projects", records("项目", load_project), context=context):
+    for batch in read("projects", records("项目", load_project), context=context, workers=workers):
         for project in batch:
             if _unique(project.id, project, owners, problems):
                 site.projects[project.id] = project

@@ -8,10 +8,12 @@ nothing else can make an entry stale.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 import pickle
 import shutil
 import tempfile
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -96,6 +98,14 @@ def parse_bytes(data: bytes, rel: str, markdown: bool) -> ParsedFile:
     return parsed
 
 
+_JOBS: list = []  # (compute, bytes) of the files to compute, inherited by forked workers
+
+
+def _compute_job(number: int) -> FileResult:
+    compute, data = _JOBS[number]
+    return compute(data)
+
+
 class FileCache:
     """One pickle per file result in the site's cache folder, named by its key.
 
@@ -110,9 +120,8 @@ class FileCache:
         self.used: set[str] = set()
         self.computed = 0
 
-    def read(self, rel: str, context: str, compute: Callable[[bytes], FileResult],
-             problems: Problems) -> FileResult:
-        """The file's result, computed from its bytes unless cached for these bytes and context."""
+    def _data(self, rel: str) -> bytes | FileResult:
+        """The file's bytes, or a refused result (a link, too large, unreadable)."""
         full = self.site / rel
         refused = Problems()
         try:
@@ -121,19 +130,43 @@ class FileCache:
             elif full.stat().st_size > MAX_BYTES:
                 refused.add("E101", rel, 1, 1, size=human_size(full.stat().st_size))
             else:
-                data = full.read_bytes()
+                return full.read_bytes()
         except OSError as exc:
             refused.add("E112", rel, 1, 1, reason=exc.strerror or type(exc).__name__)
-        if len(refused):
-            problems.extend(refused)
-            return FileResult(False, list(refused))
-        key = hashlib.sha256(rel.encode() + b"\0" + context.encode() + b"\0" + data).hexdigest()
-        result = self._load(key)
-        if result is None:
-            result = compute(data)
+        return FileResult(False, list(refused))
+
+    def read_many(self, rels: list[str], context: str, make_compute: Callable[[str], Callable[[bytes], FileResult]],
+                  problems: Problems, workers: int = 1) -> list[FileResult]:
+        """Each file's result, computed from its bytes unless cached for these bytes and context.
+        Files to compute are shared among forked workers when there are many."""
+        global _JOBS
+        results: list[FileResult | None] = []
+        misses: list[tuple[int, str, str, bytes]] = []
+        for rel in rels:
+            data = self._data(rel)
+            if isinstance(data, FileResult):
+                results.append(data)
+                continue
+            key = hashlib.sha256(rel.encode() + b"\0" + context.encode() + b"\0" + data).hexdigest()
+            cached = self._load(key)
+            results.append(cached)
+            if cached is None:
+                misses.append((len(results) - 1, rel, key, data))
+        _JOBS = [(make_compute(rel), data) for _index, rel, _key, data in misses]
+        try:
+            if workers > 1 and len(misses) >= 8 and "fork" in multiprocessing.get_all_start_methods():
+                with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                    computed = list(pool.map(_compute_job, range(len(misses)), chunksize=4))
+            else:
+                computed = [_compute_job(number) for number in range(len(misses))]
+        finally:
+            _JOBS = []
+        for (index, _rel, key, _data), result in zip(misses, computed):
+            results[index] = result
             self._store(key, result)
-        problems.extend(result.problems)
-        return result
+        for result in results:
+            problems.extend(result.problems)
+        return results
 
     def _load(self, key: str) -> FileResult | None:
         if not self.enabled:
