@@ -37,7 +37,9 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 
 def serve(site_dir: Path, output: Path, port: int = 8000, stop: threading.Event | None = None,
-          ready: threading.Event | None = None, poll: float = 1.0, on_build=None) -> int:
+          on_ready=None, poll: float = 1.0, on_build=None) -> int:
+    """Serve until stop is set (or Ctrl+C). on_ready(port) is called once the server
+    listens; on_build(exit code) after every rebuild."""
     stop = stop or threading.Event()
     code = build_site(site_dir, output, None)
     if code == 2:
@@ -49,9 +51,8 @@ def serve(site_dir: Path, output: Path, port: int = 8000, stop: threading.Event 
     thread.start()
     print(f"预览地址：http://127.0.0.1:{server.server_address[1]}/ （保存文件后自动重新生成；按 Ctrl+C 结束）",
           flush=True)
-    if ready is not None:
-        ready.port = server.server_address[1]
-        ready.set()
+    if on_ready is not None:
+        on_ready(server.server_address[1])
     seen = snapshot(site_dir)
     try:
         while not stop.wait(poll):

@@ -16,14 +16,19 @@ def fetch(port: int, path: str) -> str:
 
 def test_preview_serves_the_site_and_rebuilds_after_a_saved_change(tmp_path):
     site = make_variant("bom-accepted", tmp_path / "site")
-    stop, ready, builds = threading.Event(), threading.Event(), []
+    stop, ready, ports, builds = threading.Event(), threading.Event(), [], []
+
+    def on_ready(port):
+        ports.append(port)
+        ready.set()
+
     thread = threading.Thread(target=serve, args=(site, tmp_path / "out"),
-                              kwargs={"port": 0, "stop": stop, "ready": ready, "poll": 0.1,
+                              kwargs={"port": 0, "stop": stop, "on_ready": on_ready, "poll": 0.1,
                                       "on_build": builds.append}, daemon=True)
     thread.start()
     try:
         assert ready.wait(60)
-        assert "互助养老服务站运营支持" in fetch(ready.port, "demands/d-371722-2025-001/")
+        assert "互助养老服务站运营支持" in fetch(ports[0], "demands/d-371722-2025-001/")
         path = site / "data/projects/371722.yaml"
         path.write_text(path.read_text(encoding="utf-8-sig").replace("互助养老服务站运营支持", "互助养老站点建设"),
                         encoding="utf-8")
@@ -31,7 +36,7 @@ def test_preview_serves_the_site_and_rebuilds_after_a_saved_change(tmp_path):
         while not builds and time.monotonic() < deadline:
             time.sleep(0.1)
         assert builds == [0]
-        assert "互助养老站点建设" in fetch(ready.port, "demands/d-371722-2025-001/")
+        assert "互助养老站点建设" in fetch(ports[0], "demands/d-371722-2025-001/")
     finally:
         stop.set()
         thread.join(10)
