@@ -21,6 +21,7 @@ from urllib.parse import urlparse
 
 from . import report
 from .feeds import demand_feeds
+from .fingerprint import MANIFEST as MARKER, manifest_bytes
 from .opendata import open_data
 from .pelican_content import PelicanFailed, render_content
 from .render import render_pages, sitemap
@@ -29,7 +30,6 @@ from .views_places import place_pages
 from .views_records import record_pages
 from .writer import TreeWriter
 
-MARKER = ".zhuanlan-output"
 
 
 def reference_date(site) -> dt.date:
@@ -102,10 +102,10 @@ def build_site(site_dir: Path, output: Path, siteurl: str | None, workers: int =
         render_content(site, staging, siteurl)
         writer.adopt_unchanged()
         specs = list(record_pages(site)) + list(place_pages(site, today, urlparse(siteurl).path.rstrip("/")))
-        count, changed, extra = render_pages(site, specs, staging, workers, previous,
-                                             meanwhile=lambda: {**open_data(site), **demand_feeds(site, siteurl)})
+        count, changed, fingerprints, extra = render_pages(
+            site, specs, staging, workers, previous, meanwhile=lambda: {**open_data(site), **demand_feeds(site, siteurl)})
         write_files(writer, extra)
-        write_files(writer, {"sitemap.xml": sitemap(staging, siteurl), MARKER: b"zhuanlan\n"})
+        write_files(writer, {"sitemap.xml": sitemap(staging, siteurl), MARKER: manifest_bytes(fingerprints)})
         verify_tree(staging)
         swap_in(staging, output)
     except PelicanFailed as exc:

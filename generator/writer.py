@@ -54,6 +54,22 @@ class TreeWriter:
         target.write_bytes(data)
         self.changed += 1
 
+    def take_over(self, relative: str) -> bool:
+        """Link the previous build's file into staging unread (its inputs did not change)."""
+        if self.previous is None:
+            return False
+        old = os.path.join(self.previous, relative)
+        target = safe_join(self.staging, relative)
+        try:
+            if os.path.islink(old) or not os.path.isfile(old):
+                return False
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.link(old, target)
+        except OSError:
+            return False
+        self.written += 1
+        return True
+
     def adopt_unchanged(self) -> None:
         """For files already in staging (written by Pelican): take over identical old ones."""
         for folder, _dirs, files in os.walk(self.staging):

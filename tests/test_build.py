@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 
+import jinja2
+
 import pytest
 
 from generator import build
@@ -165,3 +167,39 @@ def test_the_portals_header_and_footer_fragments_frame_every_page(tmp_path):
         text = (tmp_path / "out" / page).read_text(encoding="utf-8")
         assert '<div class="portal-header"><div class="gov-header">山东省民政厅门户</div>' in text
         assert '<div class="gov-footer">版权所有</div>' in text
+
+
+def test_pages_whose_inputs_did_not_change_are_not_rendered_again(tmp_path, monkeypatch):
+    """Rendering is skipped by fingerprint; whatever a template reads must be part of it:
+    a renamed organization must show on the offers' pages, a new portal header everywhere."""
+    site = make_variant("bom-accepted", tmp_path / "site")
+    out = tmp_path / "out"
+    assert run_cli("build", "--site", str(site), "--output", str(out))[0] == 0
+    rendered = []
+    real = jinja2.Template.render
+
+    def counting(self, *args, **kwargs):
+        if "root" in kwargs:  # our record renderer (Pelican renders its own pages every time)
+            rendered.append(kwargs["output_file"])
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Template, "render", counting)
+    assert run_cli("build", "--site", str(site), "--output", str(out))[0] == 0
+    assert rendered == []  # nothing changed: every page taken over without rendering
+    demands = site / "data/projects/371722.yaml"
+    demands.write_text(demands.read_text(encoding="utf-8-sig").replace("为 12 个村", "为 15 个村"), encoding="utf-8")
+    assert run_cli("build", "--site", str(site), "--output", str(out))[0] == 0
+    assert "demands/d-371722-2025-001/index.html" in rendered
+    assert "orgs/52371700MJD000001D/index.html" not in rendered and len(rendered) < 40
+    orgs = site / "data/organizations.yaml"
+    orgs.write_text(orgs.read_text(encoding="utf-8").replace("测试社会工作服务中心", "测试社工服务中心"), encoding="utf-8")
+    assert run_cli("build", "--site", str(site), "--output", str(out))[0] == 0
+    assert "测试社工服务中心" in (out / "offers/s-care-2025/index.html").read_text(encoding="utf-8")
+    (site / "portal").mkdir()
+    (site / "portal/header.html").write_text("<div>门户页头</div>", encoding="utf-8")
+    with open(site / "site.yaml", "a", encoding="utf-8") as handle:
+        handle.write("portal_header: portal/header.html\n")
+    assert run_cli("build", "--site", str(site), "--output", str(out))[0] == 0
+    (site / "portal/header.html").write_text("<div>新的门户页头</div>", encoding="utf-8")
+    assert run_cli("build", "--site", str(site), "--output", str(out))[0] == 0
+    assert "新的门户页头" in (out / "demands/d-371722-2025-001/index.html").read_text(encoding="utf-8")
