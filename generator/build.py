@@ -21,7 +21,7 @@ from urllib.parse import urlparse
 
 from . import report
 from .feeds import demand_feeds
-from .fingerprint import MANIFEST as MARKER, manifest_bytes
+from .fingerprint import MANIFEST as MARKER, content_fingerprint, manifest_bytes, read_manifest
 from .opendata import open_data
 from .pelican_content import PelicanFailed, render_content
 from .render import render_pages, sitemap
@@ -61,14 +61,39 @@ def verify_tree(target: Path) -> None:
 
 
 def swap_in(staging: Path, output: Path) -> None:
-    """Replace output with staging; the old output is removed only after the swap."""
+    """Replace output with staging in two renames; the old output is deleted afterwards."""
     if output.exists():
         retired = Path(tempfile.mkdtemp(prefix=".old-", dir=output.parent))
         os.replace(output, retired / "site")
         os.replace(staging, output)
-        shutil.rmtree(retired)
+        discard(retired)
     else:
         os.replace(staging, output)
+
+
+def discard(folder: Path) -> None:
+    """Delete a retired output in a detached process, so that the build ends as soon as
+    the new site is in place (tens of thousands of files take seconds to unlink); a
+    folder left behind by an interrupted deletion is removed by the next build."""
+    if not hasattr(os, "fork"):
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    pid = os.fork()
+    if pid == 0:  # child: detach, and let a grandchild do the work
+        try:
+            os.setsid()
+            if os.fork() == 0:
+                shutil.rmtree(folder, ignore_errors=True)
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
+
+
+def sweep_retired(output: Path) -> None:
+    """Old outputs a previous build retired but did not finish deleting."""
+    for leftover in output.parent.glob(".old-*"):
+        if leftover.is_dir() and (leftover / "site" / MARKER).exists():
+            shutil.rmtree(leftover, ignore_errors=True)
 
 
 def check_output_folder(site_dir: Path, output: Path) -> str | None:
@@ -78,6 +103,23 @@ def check_output_folder(site_dir: Path, output: Path) -> str | None:
     if output.is_dir() and any(output.iterdir()) and not (output / MARKER).is_file():
         return f"输出目录 {output} 不是空目录，也不是 zhuanlan 生成的网站；为免误删，请换一个目录。"
     return None
+
+
+def render_markdown_sections(site, staging: Path, siteurl: str, writer: TreeWriter, content: str,
+                             manifest: dict) -> list[str]:
+    """Pelican's pages, or the previous build's when nothing they are made from changed."""
+    previous_files = manifest.get("content_files")
+    if manifest.get("content") == content and isinstance(previous_files, list) and \
+            all(writer.take_over(name) for name in previous_files):
+        return previous_files
+    for folder in list(staging.iterdir()):  # a partial take-over: start clean
+        shutil.rmtree(folder) if folder.is_dir() else folder.unlink()
+    writer.written = writer.changed = 0
+    render_content(site, staging, siteurl)
+    files = sorted(os.path.relpath(os.path.join(folder, name), staging).replace(os.sep, "/")
+                   for folder, _dirs, names in os.walk(staging) for name in names)
+    writer.adopt_unchanged()
+    return files
 
 
 def build_site(site_dir: Path, output: Path, siteurl: str | None, workers: int = 2) -> int:
@@ -95,17 +137,20 @@ def build_site(site_dir: Path, output: Path, siteurl: str | None, workers: int =
     siteurl = (siteurl if siteurl is not None else site.settings.get("siteurl", "")).rstrip("/")
     today = reference_date(site)
     output.parent.mkdir(parents=True, exist_ok=True)
+    sweep_retired(output)
     staging = Path(tempfile.mkdtemp(prefix=".build-", dir=output.parent))
     previous = output if (output / MARKER).is_file() else None
     writer = TreeWriter(staging, previous)
+    manifest = read_manifest(previous) if previous else {}
     try:
-        render_content(site, staging, siteurl)
-        writer.adopt_unchanged()
+        content = content_fingerprint(site, siteurl)
+        content_files = render_markdown_sections(site, staging, siteurl, writer, content, manifest)
         specs = list(record_pages(site)) + list(place_pages(site, today, urlparse(siteurl).path.rstrip("/")))
         count, changed, fingerprints, extra = render_pages(
             site, specs, staging, workers, previous, meanwhile=lambda: {**open_data(site), **demand_feeds(site, siteurl)})
         write_files(writer, extra)
-        write_files(writer, {"sitemap.xml": sitemap(staging, siteurl), MARKER: manifest_bytes(fingerprints)})
+        write_files(writer, {"sitemap.xml": sitemap(staging, siteurl),
+                             MARKER: manifest_bytes(fingerprints, content, content_files)})
         verify_tree(staging)
         swap_in(staging, output)
     except PelicanFailed as exc:

@@ -65,16 +65,30 @@ def page_fingerprint(base: bytes, template: str, path: str, context: dict, recor
     return digest.hexdigest()
 
 
-def read_manifest(output: Path) -> dict[str, str]:
-    """{output file: fingerprint} recorded by the build that wrote output."""
+def content_fingerprint(site, siteurl: str) -> str:
+    """Everything Pelican's pages are made from: the content files, the global part,
+    the site's URL and the projects that cases name."""
+    digest = hashlib.sha256(global_digest(site) + siteurl.encode() + b"\0")
+    content = site.root / "content"
+    for path in sorted(content.rglob("*")) if content.is_dir() else []:
+        if path.is_file():
+            digest.update(path.relative_to(content).as_posix().encode() + b"\0" + path.read_bytes())
+    named = sorted({node.value for page in site.pages.get("cases", []) for node in page.meta.get("projects", [])})
+    digest.update(repr([(key, site.projects[key].kind, site.projects[key].title) for key in named
+                        if key in site.projects]).encode())
+    return digest.hexdigest()
+
+
+def read_manifest(output: Path) -> dict:
+    """What the build that wrote output recorded: {"pages": {file: fingerprint},
+    "content": fingerprint, "content_files": [files Pelican wrote]}."""
     try:
         data = json.loads((output / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    pages = data.get("pages") if isinstance(data, dict) else None
-    return pages if isinstance(pages, dict) else {}
+    return data if isinstance(data, dict) and isinstance(data.get("pages"), dict) else {}
 
 
-def manifest_bytes(fingerprints: dict[str, str]) -> bytes:
-    return (json.dumps({"generator": "zhuanlan", "pages": fingerprints}, sort_keys=True, separators=(",", ":"))
-            + "\n").encode("utf-8")
+def manifest_bytes(pages: dict[str, str], content: str, content_files: list[str]) -> bytes:
+    record = {"generator": "zhuanlan", "pages": pages, "content": content, "content_files": content_files}
+    return (json.dumps(record, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")

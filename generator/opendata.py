@@ -214,7 +214,12 @@ def records(site, name: str) -> list[dict]:
 
 
 def to_json(items: list[dict]) -> bytes:
-    return (json.dumps(items, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    """A JSON array, one record per line: readable, diffable, and written by the C encoder
+    (json.dumps with indent falls back to the slow pure-Python one)."""
+    if not items:
+        return b"[]\n"
+    lines = ",\n".join(json.dumps(item, ensure_ascii=False) for item in items)
+    return ("[\n" + lines + "\n]\n").encode("utf-8")
 
 
 def _cell(value) -> str:

@@ -51,7 +51,7 @@ def render_pages(site, specs: list, staging: Path, workers: int = 2, previous: P
         if path in seen:
             raise ValueError(f"two pages at one path: {path}")
         seen.add(path)
-    _JOB = (site, specs, staging, previous, read_manifest(previous) if previous else {})
+    _JOB = (site, specs, staging, previous, read_manifest(previous).get("pages", {}) if previous else {})
     try:
         if workers <= 1 or len(specs) < 400 or "fork" not in multiprocessing.get_all_start_methods():
             written, changed, fingerprints = _render_stride(0, 1)

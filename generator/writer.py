@@ -7,15 +7,22 @@ transfers only the pages that really changed.
 """
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
 
+@functools.lru_cache(maxsize=64)
+def _real(base: str) -> str:
+    return os.path.realpath(base)
+
+
 def safe_join(base: Path, relative: str) -> Path:
     """base/relative, refusing any path that would land outside base (a commonpath test:
-    a prefix test would let /out-evil pass for /out)."""
-    root = os.path.realpath(base)
-    target = os.path.realpath(os.path.join(root, relative))
+    a prefix test would let /out-evil pass for /out). The check is lexical: the staging
+    tree is ours and holds no links (build.verify_tree proves it before the swap)."""
+    root = _real(str(base))
+    target = os.path.normpath(os.path.join(root, relative))
     if os.path.commonpath([root, target]) != root or target == root:
         raise ValueError(f"path escapes the output folder: {relative}")
     return Path(target)

@@ -25,6 +25,8 @@ def test_a_pelican_warning_fails_the_build_and_keeps_the_old_site(tmp_path, monk
             logging.getLogger("pelican.generators").warning("Skipping %s: could not find information", "x.md")
 
     monkeypatch.setattr(pelican_content, "Pelican", Grumbling)
+    news = sorted((site / "content/news").glob("*.md"))[0]  # a content change: Pelican must run again
+    news.write_text(news.read_text(encoding="utf-8") + "\n补充一句。\n", encoding="utf-8")
     code, _out, err = run_cli("build", "--site", str(site), "--output", str(out))
     assert code == 1
     assert "Pelican 生成内容页面时报告了问题" in err and "WARNING: Skipping x.md" in err
@@ -36,3 +38,25 @@ def test_pelican_is_quiet_on_the_sample_site(tmp_path):
     code, out, err = run_cli("build", "--site", str(site), "--output", str(tmp_path / "out"))
     assert code == 0 and err == ""
     assert out.startswith("网站已生成：")
+
+
+def test_pelican_is_skipped_when_no_content_changed_and_rerun_when_it_did(tmp_path, monkeypatch):
+    site = copy_sample_site(tmp_path / "site")
+    out = tmp_path / "out"
+    assert run_cli("build", "--site", str(site), "--output", str(out))[0] == 0
+    runs = []
+    real = pelican_content.Pelican
+
+    class Counting(real):
+        def run(self):
+            runs.append(1)
+            super().run()
+
+    monkeypatch.setattr(pelican_content, "Pelican", Counting)
+    before = tree(out)
+    assert run_cli("build", "--site", str(site), "--output", str(out))[0] == 0
+    assert runs == [] and tree(out) == before
+    page = site / "content/pages/about.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("关于", "关于本", 1), encoding="utf-8")
+    assert run_cli("build", "--site", str(site), "--output", str(out))[0] == 0
+    assert runs == [1] and "关于本" in (out / "pages/about/index.html").read_text(encoding="utf-8")
