@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 from urllib.parse import urlparse
 
-from . import report
+from . import report, urls
 from .feeds import demand_feeds
 from .fingerprint import MANIFEST as MARKER, content_fingerprint, manifest_bytes, read_manifest
 from .opendata import open_data
@@ -149,7 +149,8 @@ def build_site(site_dir: Path, output: Path, siteurl: str | None, workers: int =
         count, changed, fingerprints, extra = render_pages(
             site, specs, staging, workers, previous, meanwhile=lambda: {**open_data(site), **demand_feeds(site, siteurl)})
         write_files(writer, extra)
-        write_files(writer, {"sitemap.xml": sitemap(staging, siteurl),
+        pages = [urls.output_file(path) for path, _template, _context in specs] + content_files
+        write_files(writer, {"sitemap.xml": sitemap(pages, siteurl),
                              MARKER: manifest_bytes(fingerprints, content, content_files)})
         verify_tree(staging)
         swap_in(staging, output)

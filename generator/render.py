@@ -7,7 +7,6 @@ straight into the staging folder, so the parent never holds the page texts.
 from __future__ import annotations
 
 import multiprocessing
-import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -66,13 +65,10 @@ def render_pages(site, specs: list, staging: Path, workers: int = 2, previous: P
         _JOB = None
 
 
-def sitemap(staging: Path, siteurl: str) -> bytes:
-    """sitemap.xml of every HTML page, sorted; URLs absolute when siteurl is set."""
-    pages = []
-    for folder, _dirs, files in os.walk(staging):
-        if "index.html" in files:
-            rel = os.path.relpath(folder, staging).replace(os.sep, "/")
-            pages.append("" if rel == "." else rel + "/")
+def sitemap(files: list[str], siteurl: str) -> bytes:
+    """sitemap.xml of every page (each written as <path>/index.html) among the site's
+    files, sorted; URLs absolute when siteurl is set."""
+    pages = [name[: -len("index.html")] for name in files if name == "index.html" or name.endswith("/index.html")]
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     lines += [f"<url><loc>{escape(siteurl + '/' + page)}</loc></url>" for page in sorted(pages)]

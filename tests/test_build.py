@@ -203,3 +203,11 @@ def test_pages_whose_inputs_did_not_change_are_not_rendered_again(tmp_path, monk
     (site / "portal/header.html").write_text("<div>新的门户页头</div>", encoding="utf-8")
     assert run_cli("build", "--site", str(site), "--output", str(out))[0] == 0
     assert "新的门户页头" in (out / "demands/d-371722-2025-001/index.html").read_text(encoding="utf-8")
+
+
+def test_sitemap_lists_every_page_with_absolute_urls(built):
+    sitemap = (built / "sitemap.xml").read_text(encoding="utf-8")
+    locations = re.findall(r"<loc>([^<]+)</loc>", sitemap)
+    pages = sorted(p.relative_to(built).as_posix()[: -len("index.html")] for p in built.rglob("index.html"))
+    assert locations == ["https://www.example.gov.cn/col/xczx/" + page for page in pages]
+    assert "https://www.example.gov.cn/col/xczx/demands/d-371721-2025-001/" in locations
