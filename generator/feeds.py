@@ -21,7 +21,7 @@ from html import escape
 from feedgenerator import Atom1Feed
 
 from . import urls
-from .stats import in_region
+from .stats import places_of
 
 FEED_SIZE = 50
 CHINA = dt.timezone(dt.timedelta(hours=8))
@@ -86,13 +86,11 @@ def demand_feeds(site, siteurl: str) -> dict[str, bytes]:
                                       f"{name}：最新需求项目", demands)}
     regions = [r for r in site.regions.by_code.values() if r.level in ("city", "county", "partner")]
     by_region: dict[str, list] = {}
-    for demand in demands:  # a demand belongs to its county and to the county's city
-        place = site.regions.get(demand.county)
-        for code in {demand.county, place.parent if place is not None and place.level == "county" else None}:
-            if code is not None:
-                by_region.setdefault(code, []).append(demand)
+    for demand in demands:
+        for code in places_of(site, demand.county):
+            by_region.setdefault(code, []).append(demand)
     for region in sorted(regions, key=lambda r: r.code):
-        mine = [d for d in by_region.get(region.code, []) if in_region(site, d.county, region.code)]
+        mine = by_region.get(region.code, [])
         path = urls.feed("regions", region.code)
         files[path] = render_feed(site, siteurl, path, urls.record("regions", region.code),
                                   f"{name}：{region.name}需求项目", mine)

@@ -28,7 +28,7 @@ import json
 
 from . import urls
 from .regions import LEVEL_NAMES
-from .stats import city_of, in_region
+from .stats import city_of, places_of
 from .vocabulary import DEMAND_STATUSES, SUPPLY_STATUSES
 
 DATASETS = {"demands": "需求项目", "offers": "供给项目", "organizations": "社会组织", "regions": "地区",
@@ -252,9 +252,13 @@ def open_data(site) -> dict[str, bytes]:
         files[urls.download(name, "json")] = to_json(items)
         files[urls.download(name, "csv")] = to_csv(name, items)
         files[schema_path(name)] = (json.dumps(schema_for(name), ensure_ascii=False, indent=1) + "\n").encode()
-    open_demands = [item for item in records(site, "demands") if item["status"] == "open"]
+    by_region: dict[str, list] = {}
+    for item in records(site, "demands"):
+        if item["status"] == "open":
+            for code in places_of(site, item["county"]):
+                by_region.setdefault(code, []).append(item)
     for region in sorted(site.regions.by_code.values(), key=lambda r: r.code):
-        mine = [item for item in open_demands if in_region(site, item["county"], region.code)]
+        mine = by_region.get(region.code, [])
         files[urls.download("regions", "json", region.code)] = to_json(mine)
         files[urls.download("regions", "csv", region.code)] = to_csv("demands", mine)
     return dict(sorted(files.items()))

@@ -84,6 +84,18 @@ def in_region(site, county_code: str | None, code: str) -> bool:
     return region.level == "city" and place.level == "county" and place.parent == region.code
 
 
+def places_of(site, code: str | None) -> list[str]:
+    """A place and every region containing it: county, its city, the province. A partner
+    region stands alone (the province does not contain it), as in in_region()."""
+    out, region = [], site.regions.get(code)
+    while region is not None:
+        out.append(region.code)
+        if region.level == "partner":
+            break
+        region = site.regions.get(region.parent)
+    return out
+
+
 def is_matched(demand: Project) -> bool:
     return demand.status in MATCHED_STATUSES
 

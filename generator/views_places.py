@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from . import urls
 from .charts import bar_chart
-from .stats import is_matched, region_figures, site_stats
+from .stats import is_matched, places_of, region_figures, site_stats
 
 LEVEL_TITLES = {"province": "全省", "city": "市", "county": "县区", "partner": "省外协作地区"}
 
@@ -23,32 +23,20 @@ def _children(site, region) -> list:
     return []
 
 
-def _places(site, code: str | None) -> list[str]:
-    """A place and every region that contains it: county, its city, the province
-    (a partner region stands alone: the province does not contain it)."""
-    out, region = [], site.regions.get(code)
-    while region is not None:
-        out.append(region.code)
-        if region.level == "partner":
-            break
-        region = site.regions.get(region.parent)
-    return out
-
-
 def group_by_region(site) -> dict[str, dict[str, list]]:
     """One pass over all records: per region code, its demands, its organizations and
     the offers that cover it (an offer naming a region covers it and all below it)."""
     groups: dict[str, dict[str, list]] = {code: {"demands": [], "orgs": [], "covering": []}
                                           for code in site.regions.by_code}
     for demand in sorted(site.demands, key=lambda d: (-d.published.toordinal(), d.id)):
-        for code in _places(site, demand.county):
+        for code in places_of(site, demand.county):
             groups[code]["demands"].append(demand)
     for org in sorted(site.organizations.values(), key=lambda o: o.id):
-        for code in _places(site, org.county):
+        for code in places_of(site, org.county):
             groups[code]["orgs"].append(org)
     below: dict[str, list[str]] = {code: [code] for code in site.regions.by_code}
     for region in site.regions.by_code.values():
-        for code in _places(site, region.code)[1:]:
+        for code in places_of(site, region.code)[1:]:
             below[code].append(region.code)
     for offer in sorted(site.offers, key=lambda p: (p.status != "open", -p.published.toordinal(), p.id)):
         reached = {code for named in offer.service_regions for code in below.get(named, [])}
