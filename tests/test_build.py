@@ -211,3 +211,14 @@ def test_sitemap_lists_every_page_with_absolute_urls(built):
     pages = sorted(p.relative_to(built).as_posix()[: -len("index.html")] for p in built.rglob("index.html"))
     assert locations == ["https://www.example.gov.cn/col/xczx/" + page for page in pages]
     assert "https://www.example.gov.cn/col/xczx/demands/d-371721-2025-001/" in locations
+
+
+def test_long_listings_page_through_stable_urls(built):
+    first = (built / "demands/index.html").read_text(encoding="utf-8")
+    second = (built / "demands/page/2/index.html").read_text(encoding="utf-8")
+    assert '<a href="page/2/" rel="next">下一页</a>' in first.replace("../demands/", "")
+    assert 'rel="prev">上一页</a>' in second and "第 2 页，共 2 页（24 条）" in second
+    assert first.count('class="item-title"') == 20 and second.count('class="item-title"') == 4
+    # open demands of key assistance counties come first
+    titles = re.findall(r'class="item-title"><a href="[^"]+">([^<]+)</a>', first)
+    assert titles[0].startswith(("曹县", "鄄城", "沂水"))
