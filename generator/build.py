@@ -12,6 +12,7 @@ Read top to bottom, a build is:
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import shutil
 import sys
@@ -134,6 +135,7 @@ def build_site(site_dir: Path, output: Path, siteurl: str | None, workers: int =
         print(report.summary(len(problems.errors), len(problems.warnings)) + " 网站没有生成，原有输出保持不变。",
               file=sys.stderr)
         return 1
+    gc.freeze()  # the loaded site lives until the end: keep the collector from re-scanning it
     siteurl = (siteurl if siteurl is not None else site.settings.get("siteurl", "")).rstrip("/")
     today = reference_date(site)
     output.parent.mkdir(parents=True, exist_ok=True)

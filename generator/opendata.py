@@ -213,13 +213,20 @@ def records(site, name: str) -> list[dict]:
     return [{k: one[k] for k, _l, _s in COLUMNS[name]} for one in sorted(raw, key=lambda one: one[key])]
 
 
-def to_json(items: list[dict]) -> bytes:
+def to_json(items: list[dict], memo: dict | None = None) -> bytes:
     """A JSON array, one record per line: readable, diffable, and written by the C encoder
-    (json.dumps with indent falls back to the slow pure-Python one)."""
+    (json.dumps with indent falls back to the slow pure-Python one). `memo` keeps each
+    item's line for the next file that holds the same item."""
     if not items:
         return b"[]\n"
-    lines = ",\n".join(json.dumps(item, ensure_ascii=False) for item in items)
-    return ("[\n" + lines + "\n]\n").encode("utf-8")
+    memo = {} if memo is None else memo
+    lines = []
+    for item in items:
+        line = memo.get(id(item))
+        if line is None:
+            line = memo[id(item)] = json.dumps(item, ensure_ascii=False)
+        lines.append(line)
+    return ("[\n" + ",\n".join(lines) + "\n]\n").encode("utf-8")
 
 
 def _cell(value) -> str:
@@ -235,32 +242,44 @@ def _cell(value) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
-def to_csv(name: str, items: list[dict]) -> bytes:
+def to_csv(name: str, items: list[dict], memo: dict | None = None) -> bytes:
+    """CSV with a BOM and a Chinese header; `memo` keeps each item's row (see to_json)."""
+    memo = {} if memo is None else memo
     out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([f"{label}({key})" for key, label, _s in COLUMNS[name]])
+    csv.writer(out, lineterminator="\r\n").writerow([f"{label}({key})" for key, label, _s in COLUMNS[name]])
+    rows = [out.getvalue()]
     for item in items:
-        writer.writerow([_cell(item[key]) for key, _l, _s in COLUMNS[name]])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+        row = memo.get(id(item))
+        if row is None:
+            one = io.StringIO(newline="")
+            csv.writer(one, lineterminator="\r\n").writerow([_cell(item[key]) for key, _l, _s in COLUMNS[name]])
+            row = memo[id(item)] = one.getvalue()
+        rows.append(row)
+    return ("\ufeff" + "".join(rows)).encode("utf-8")
 
 
 def open_data(site) -> dict[str, bytes]:
     """Site path -> file bytes for everything under /data/ described in the module docstring."""
     files: dict[str, bytes] = {}
+    json_memo: dict = {}
+    csv_memo: dict = {}
+    demands: list[dict] = []
     for name in DATASETS:
         items = records(site, name)
-        files[urls.download(name, "json")] = to_json(items)
-        files[urls.download(name, "csv")] = to_csv(name, items)
+        if name == "demands":
+            demands = items
+        files[urls.download(name, "json")] = to_json(items, json_memo if name == "demands" else None)
+        files[urls.download(name, "csv")] = to_csv(name, items, csv_memo if name == "demands" else None)
         files[schema_path(name)] = (json.dumps(schema_for(name), ensure_ascii=False, indent=1) + "\n").encode()
     by_region: dict[str, list] = {}
-    for item in records(site, "demands"):
+    for item in demands:
         if item["status"] == "open":
             for code in places_of(site, item["county"]):
                 by_region.setdefault(code, []).append(item)
     for region in sorted(site.regions.by_code.values(), key=lambda r: r.code):
         mine = by_region.get(region.code, [])
-        files[urls.download("regions", "json", region.code)] = to_json(mine)
-        files[urls.download("regions", "csv", region.code)] = to_csv("demands", mine)
+        files[urls.download("regions", "json", region.code)] = to_json(mine, json_memo)
+        files[urls.download("regions", "csv", region.code)] = to_csv("demands", mine, csv_memo)
     return dict(sorted(files.items()))
 
 
