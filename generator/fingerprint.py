@@ -9,6 +9,7 @@ path and context, where each record stands for a digest of all its fields.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import hashlib
 import json
 from pathlib import Path
@@ -21,27 +22,31 @@ from .theme import THEME, portal_fragment
 MANIFEST = ".zhuanlan-output"
 
 
-def _feed(digest, value, records: dict) -> None:
-    """Feed a context value into a running digest; records by their (cached) digest."""
+_PLAIN = (str, int, float, bool, type(None), dt.date)
+
+
+def _digest_of(value, memo: dict) -> bytes:
+    """A digest of a context value. Records stand for a digest of their fields (their file
+    positions left out); records, lists, mappings and other objects are digested once per
+    build (by identity: every spec is alive until the end, so no identity is reused)."""
+    if isinstance(value, _PLAIN):
+        return repr(value).encode() + b"\0"
+    key = id(value)
+    known = memo.get(key)
+    if known is not None:
+        return known
     if isinstance(value, (Project, Organization)):
-        key = id(value)
-        if key not in records:
-            fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value) if f.name != "node"}
-            records[key] = hashlib.sha256(repr(fields).encode()).digest()
-        digest.update(records[key])
+        fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value) if f.name != "node"}
+        known = hashlib.sha256(repr(fields).encode()).digest()
     elif isinstance(value, dict):
-        digest.update(b"{")
-        for key in sorted(value, key=str):
-            digest.update(repr(key).encode())
-            _feed(digest, value[key], records)
-        digest.update(b"}")
+        known = hashlib.sha256(b"{" + b"".join(repr(k).encode() + _digest_of(value[k], memo)
+                                               for k in sorted(value, key=str))).digest()
     elif isinstance(value, (list, tuple)):
-        digest.update(b"[")
-        for item in value:
-            _feed(digest, item, records)
-        digest.update(b"]")
+        known = hashlib.sha256(b"[" + b"".join(_digest_of(item, memo) for item in value)).digest()
     else:
-        digest.update(repr(value).encode() + b"\0")
+        known = hashlib.sha256(repr(value).encode()).digest()
+    memo[key] = known
+    return known
 
 
 def global_digest(site) -> bytes:
@@ -59,10 +64,9 @@ def global_digest(site) -> bytes:
     return digest.digest()
 
 
-def page_fingerprint(base: bytes, template: str, path: str, context: dict, records: dict) -> str:
-    digest = hashlib.sha256(base + template.encode() + b"\0" + path.encode() + b"\0")
-    _feed(digest, context, records)
-    return digest.hexdigest()
+def page_fingerprint(base: bytes, template: str, path: str, context: dict, memo: dict) -> str:
+    parts = b"".join(repr(k).encode() + _digest_of(context[k], memo) for k in sorted(context))
+    return hashlib.sha256(base + template.encode() + b"\0" + path.encode() + b"\0" + parts).hexdigest()
 
 
 def content_fingerprint(site, siteurl: str) -> str:
