@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import gen_province  # noqa: E402
-from measure import REPO, run_measured  # noqa: E402
+from measure import run_measured  # noqa: E402
 
 GOAL_S, GOAL_EDIT_S, GOAL_MIB = 60.0, 5.0, 1024.0
 

@@ -23,13 +23,9 @@ Exit status: 0 when all three runs exit 0 (with --strict, also every goal met),
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import threading
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent

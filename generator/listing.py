@@ -24,11 +24,12 @@ def paginate(items: list, per_page: int, kind: str, facet: str | None = None, va
         shown = sorted({1, count, *range(max(1, number - 2), min(count, number + 2) + 1)})
         links, last = [], 0
         for n in shown:
-            if n - last > 1:
-                links.append((n - 1, None) if n - last == 2 else (0, None))
+            if n - last == 2:  # a gap of one page: show that page rather than an ellipsis
+                links.append((n - 1, paths[n - 2]))
+            elif n - last > 2:
+                links.append((0, None))  # an ellipsis
             links.append((n, paths[n - 1]))
             last = n
-        links = [(n, paths[n - 1]) if path is None and n > 0 else (n, path) for n, path in links]
         info = PageInfo(number, count, len(items), paths[number - 2] if number > 1 else None,
                         paths[number] if number < count else None, links)
         yield paths[number - 1], items[(number - 1) * per_page: number * per_page], info
