@@ -88,7 +88,7 @@ def _svg(cid: str, title: str, rows: list[tuple[str, float]], texts: list[str], 
     scale = max([scale] + [value for _label, value in rows]) or 1.0
     label_w = max(text_width(label) for label, _value in rows)
     stacked = label_w > MAX_LABEL
-    value_w = max(text_width(text) for text in texts) + PAD
+    value_w = max(text_width(text) for text in texts) + PAD + FONT  # room for wider fonts than estimated
     bar_x = PAD if stacked else label_w + 2 * PAD
     bar_room = max(WIDTH - bar_x - value_w - 2 * PAD, 40)
     row_h = STACKED_ROW if stacked else ROW
