@@ -49,6 +49,26 @@ def vanilla_pelican_site(folder: Path, pages: int) -> None:
         "AUTHOR_FEED_ATOM = None\nAUTHOR_FEED_RSS = None\nDEFAULT_PAGINATION = 20\n", encoding="utf-8")
 
 
+def hugo_site(folder: Path, pages: int) -> None:
+    """The same N plain Markdown articles for Hugo, with minimal layouts (Debian's `hugo`)."""
+    content = folder / "content" / "posts"
+    content.mkdir(parents=True)
+    body = ("乡村振兴需要社会组织参与。" * 20 + "\n\n") * 3 + "- 项目一\n- 项目二\n- 项目三\n"
+    for n in range(pages):
+        (content / f"a{n:06d}.md").write_text(
+            f"---\ntitle: 文章 {n}\ndate: 2025-01-{n % 28 + 1:02d}\ncategories: [topic-{chr(97 + n % 20)}]\n---\n{body}",
+            encoding="utf-8")
+    layouts = folder / "layouts" / "_default"
+    layouts.mkdir(parents=True)
+    page = ('<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8"><title>{{ .Title }}</title></head>'
+            '<body><h1>{{ .Title }}</h1>%s</body></html>\n')
+    (layouts / "single.html").write_text(page % "{{ .Content }}", encoding="utf-8")
+    (layouts / "list.html").write_text(page % "{{ range .Paginator.Pages }}<p><a href=\"{{ .RelPermalink }}\">"
+                                       "{{ .Title }}</a></p>{{ end }}", encoding="utf-8")
+    (folder / "config.toml").write_text("baseURL = '/'\ntitle = 'bench'\npaginate = 20\n"
+                                        "disableKinds = ['RSS', 'sitemap']\n", encoding="utf-8")
+
+
 def row(name: str, result: dict, pages: int) -> str:
     rate = pages / result["wall"] if result["wall"] else 0.0
     ms = result["wall"] / pages * 1000 if pages else 0.0
@@ -83,11 +103,22 @@ def main() -> int:
     vanilla_pelican_site(work / "vanilla", n)
     vanilla = run_measured([sys.executable, "-m", "pelican", "content", "-o", str(work / "vanilla-out"),
                             "-s", "pelicanconf.py", "-q"], args.timeout, cwd=work / "vanilla")
+    hugo = None
+    if shutil.which("hugo"):
+        hugo_site(work / "hugo", n)
+        hugo = run_measured(["hugo", "--quiet", "-d", str(work / "hugo-out")], args.timeout, cwd=work / "hugo")
     print(f"data set: {site} (scale {args.scale}); edited {edited.relative_to(site)}")
     print(f"{'run':<28}{'wall (s)':>9}{'peak MiB':>11}{'pages':>9}{'pages/s':>10}{'ms/page':>10}")
     print(row("zhuanlan build, cold", cold, pages))
     print(row("zhuanlan build, one edit", edit, pages))
     print(row("vanilla Pelican 4.12", vanilla, pages_in(work / "vanilla-out")))
+    if hugo is not None:
+        hugo_pages = pages_in(work / "hugo-out")
+        print(row("Hugo (Debian)", hugo, hugo_pages))
+        hugo_ratio = (cold["wall"] / max(pages, 1)) / (hugo["wall"] / max(hugo_pages, 1))
+        print(f"per page, zhuanlan takes {hugo_ratio:.1f}x Hugo's time (goal: within 2x)")
+    else:
+        print("Hugo: not installed (apt-get install -y hugo) — not compared")
     ratio = (vanilla["wall"] / max(pages_in(work / "vanilla-out"), 1)) / (cold["wall"] / max(pages, 1))
     print(f"per page, zhuanlan is {ratio:.1f}x faster than vanilla Pelican (goal: at least 3x)")
     print(f"files whose bytes changed after the one-file edit: {changed} of {len(after)}")
@@ -95,7 +126,7 @@ def main() -> int:
           f" peak < {GOAL_MIB:.0f} MiB: {'PASS' if cold['peak_mib'] < GOAL_MIB else 'FAIL'};"
           f" after one edit < {GOAL_EDIT_S:.0f} s: {'PASS' if edit['wall'] < GOAL_EDIT_S else 'FAIL'}"
           f" ({edit['wall']:.1f} s)")
-    for result in (cold, edit, vanilla):
+    for result in (cold, edit, vanilla) + ((hugo,) if hugo else ()):
         if result["exit"] != 0:
             print("\n".join(result["lines"][-10:]))
     if not args.keep:
