@@ -75,19 +75,6 @@ class Sequence(Node):
         return f"Sequence({len(self.items)}@{self.line}:{self.col})"
 
 
-def iter_scalars(node: Node):
-    """Every scalar below node (keys excluded), depth first, in file order."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, Scalar):
-            yield current
-        elif isinstance(current, Mapping):
-            stack.extend(reversed([value for _key, value in current.items.values()]))
-        elif isinstance(current, Sequence):
-            stack.extend(reversed(current.items))
-
-
 def iter_mappings(node: Node | None):
     """Every mapping at or below node."""
     stack = [node] if node is not None else []

@@ -1,13 +1,12 @@
 """Reading one YAML (or Markdown front-matter) file safely into positioned nodes.
 
-Refuses, each with its own problem and position: files over 2 MiB, text that is
+Refuses, each with its own problem and position: text that is
 not UTF-8, syntax errors, tab indentation, duplicate keys, anchors and aliases
 (refused at the first one, so an alias bomb is never expanded), explicit tags
 and multiple documents. Scalars are never resolved by YAML 1.1 rules.
 """
 from __future__ import annotations
 
-import os
 import unicodedata
 
 import yaml
@@ -45,27 +44,6 @@ class Refused(Exception):
 
 def human_size(n: int) -> str:
     return f"{n / 1024 / 1024:.1f} MiB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KiB"
-
-
-def read_text(abs_path: str, rel: str, problems: Problems) -> str | None:
-    """Read a file as UTF-8 text (BOM stripped), or record why it cannot be."""
-    try:
-        if os.path.islink(abs_path):
-            problems.add("E112", rel, 1, 1, reason="它是一个符号链接（出于安全原因不跟随链接）")
-            return None
-        size = os.path.getsize(abs_path)
-        if size > MAX_BYTES:
-            problems.add("E101", rel, 1, 1, size=human_size(size))
-            return None
-        with open(abs_path, "rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
-    except OSError as exc:
-        problems.add("E112", rel, 1, 1, reason=exc.strerror or type(exc).__name__)
-        return None
-    if len(data) > MAX_BYTES:
-        problems.add("E101", rel, 1, 1, size=human_size(len(data)))
-        return None
-    return decode(data, rel, problems)
 
 
 def decode(data: bytes, rel: str, problems: Problems) -> str | None:
