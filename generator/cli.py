@@ -34,6 +34,9 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--output", type=Path, help="输出目录（默认：站点目录下的 output/）")
     build.add_argument("--siteurl", help="发布网址，可含子路径，例如 https://www.example.gov.cn/col/xczx")
 
+    init = commands.add_parser("init", help="新建一个内容仓库（站点设置、地区、词表、示例记录、CODEOWNERS 和 CI）")
+    init.add_argument("dir", type=Path, help="新仓库的目录（不存在或为空）")
+
     serve = commands.add_parser("serve", help="生成网站并在本机预览，保存修改后自动重新生成")
     serve.add_argument("--site", type=Path, help="内容仓库目录（默认：当前目录或自带的示例站点）")
     serve.add_argument("--output", type=Path, help="预览用的输出目录（默认：站点目录下的 output/）")
@@ -77,6 +80,22 @@ def run_build(args) -> int:
     return build_site(site_dir, output, args.siteurl)
 
 
+def run_init(args) -> int:
+    from .scaffold import init_repository
+
+    try:
+        files = init_repository(args.dir)
+    except FileExistsError:
+        print(f"错误：{args.dir} 已存在且不是空目录；请换一个新目录。", file=sys.stderr)
+        return 2
+    print(f"已新建内容仓库 {args.dir}，共 {len(files)} 个文件：")
+    for name in files:
+        print(f"  {name}")
+    print("下一步：修改 site.yaml，在 data/regions.yaml 中标注重点帮扶县，把示例记录换成真实内容，"
+          "然后运行 zhuanlan check。")
+    return 0
+
+
 def run_serve(args) -> int:
     from .serve import serve
 
@@ -89,7 +108,7 @@ def run_serve(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    handler = {"check": run_check, "build": run_build, "serve": run_serve}[args.command]
+    handler = {"check": run_check, "build": run_build, "serve": run_serve, "init": run_init}[args.command]
     try:
         return handler(args)
     except KeyboardInterrupt:
