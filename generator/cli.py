@@ -34,6 +34,13 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--output", type=Path, help="输出目录（默认：站点目录下的 output/）")
     build.add_argument("--siteurl", help="发布网址，可含子路径，例如 https://www.example.gov.cn/col/xczx")
 
+    new = commands.add_parser("new", help="新建一条记录的骨架：需求 demand、供给 supply、组织 org、政策 policy")
+    new.add_argument("kind", choices=("demand", "supply", "org", "policy"), help="记录类型")
+    new.add_argument("--site", type=Path, help="内容仓库目录（默认：当前目录或自带的示例站点）")
+    for flag, text in (("--county", "县区代码"), ("--title", "标题"), ("--field", "领域"), ("--org", "提供组织的代码"),
+                       ("--id", "组织的统一社会信用代码"), ("--name", "组织名称"), ("--slug", "政策的文件名")):
+        new.add_argument(flag, help=text)
+
     init = commands.add_parser("init", help="新建一个内容仓库（站点设置、地区、词表、示例记录、CODEOWNERS 和 CI）")
     init.add_argument("dir", type=Path, help="新仓库的目录（不存在或为空）")
 
@@ -80,6 +87,21 @@ def run_build(args) -> int:
     return build_site(site_dir, output, args.siteurl)
 
 
+def run_new(args) -> int:
+    from .newrecord import ask_missing, new_record
+
+    site_dir = args.site or default_site()
+    values = {name: getattr(args, name) for name in ("county", "title", "field", "org", "id", "name", "slug")}
+    missing = ask_missing(args.kind, values)
+    if missing:
+        print(f"错误：缺少{'、'.join(missing)}；请用参数给出，例如 zhuanlan new demand --county 371721 "
+              f"--title 标题 --field 特殊群体关爱。", file=sys.stderr)
+        return 2
+    code, message = new_record(site_dir, args.kind, values)
+    print(message, file=sys.stderr if code else sys.stdout)
+    return code
+
+
 def run_init(args) -> int:
     from .scaffold import init_repository
 
@@ -108,7 +130,8 @@ def run_serve(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    handler = {"check": run_check, "build": run_build, "serve": run_serve, "init": run_init}[args.command]
+    handler = {"check": run_check, "build": run_build, "serve": run_serve, "init": run_init,
+               "new": run_new}[args.command]
     try:
         return handler(args)
     except KeyboardInterrupt:
