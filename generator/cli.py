@@ -41,6 +41,11 @@ def _parser() -> argparse.ArgumentParser:
                        ("--id", "组织的统一社会信用代码"), ("--name", "组织名称"), ("--slug", "政策的文件名")):
         new.add_argument(flag, help=text)
 
+    template = commands.add_parser("template", help="生成 Excel 填报模板（中文表头、下拉列表、填写提示和说明页）")
+    template.add_argument("kind", choices=("demand", "supply", "org"), help="模板类型")
+    template.add_argument("file", type=Path, help="要写入的 .xlsx 文件")
+    template.add_argument("--site", type=Path, help="内容仓库目录（下拉列表取自它的地区表和词表）")
+
     init = commands.add_parser("init", help="新建一个内容仓库（站点设置、地区、词表、示例记录、CODEOWNERS 和 CI）")
     init.add_argument("dir", type=Path, help="新仓库的目录（不存在或为空）")
 
@@ -102,6 +107,19 @@ def run_new(args) -> int:
     return code
 
 
+def run_template(args) -> int:
+    from .site import load_site
+    from .xlsx_template import write_template
+
+    site, problems = load_site(args.site or default_site())
+    if problems.errors:
+        print("错误：内容仓库有问题，请先运行 zhuanlan check 改正。", file=sys.stderr)
+        return 1
+    write_template(site, args.kind, args.file)
+    print(f"已生成模板 {args.file}")
+    return 0
+
+
 def run_init(args) -> int:
     from .scaffold import init_repository
 
@@ -131,7 +149,7 @@ def run_serve(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     handler = {"check": run_check, "build": run_build, "serve": run_serve, "init": run_init,
-               "new": run_new}[args.command]
+               "new": run_new, "template": run_template}[args.command]
     try:
         return handler(args)
     except KeyboardInterrupt:
