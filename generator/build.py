@@ -22,7 +22,7 @@ from urllib.parse import urlparse
 
 from . import report, urls
 from .feeds import demand_feeds
-from .fingerprint import MANIFEST as MARKER, content_fingerprint, manifest_bytes, read_manifest
+from .fingerprint import MANIFEST as MARKER, content_fingerprint, global_digest, manifest_bytes, read_manifest
 from .opendata import open_data
 from .pelican_content import PelicanFailed, render_content
 from .render import render_pages, sitemap
@@ -145,11 +145,13 @@ def build_site(site_dir: Path, output: Path, siteurl: str | None, workers: int =
     writer = TreeWriter(staging, previous)
     manifest = read_manifest(previous) if previous else {}
     try:
-        content = content_fingerprint(site, siteurl)
+        base = global_digest(site)
+        content = content_fingerprint(site, siteurl, base)
         content_files = render_markdown_sections(site, staging, siteurl, writer, content, manifest)
         specs = list(record_pages(site)) + list(place_pages(site, today, urlparse(siteurl).path.rstrip("/")))
         count, changed, fingerprints, extra = render_pages(
-            site, specs, staging, workers, previous, meanwhile=lambda: {**open_data(site), **demand_feeds(site, siteurl)})
+            site, specs, staging, workers, previous, before=manifest.get("pages", {}), base=base,
+            meanwhile=lambda: {**open_data(site), **demand_feeds(site, siteurl)})
         write_files(writer, extra)
         pages = [urls.output_file(path) for path, _template, _context in specs] + content_files
         write_files(writer, {"sitemap.xml": sitemap(pages, siteurl),

@@ -69,10 +69,10 @@ def page_fingerprint(base: bytes, template: str, path: str, context: dict, memo:
     return hashlib.sha256(base + template.encode() + b"\0" + path.encode() + b"\0" + parts).hexdigest()
 
 
-def content_fingerprint(site, siteurl: str) -> str:
-    """Everything Pelican's pages are made from: the content files, the global part,
-    the site's URL and the projects that cases name."""
-    digest = hashlib.sha256(global_digest(site) + siteurl.encode() + b"\0")
+def content_fingerprint(site, siteurl: str, base: bytes) -> str:
+    """Everything Pelican's pages are made from: the content files, the global part
+    (`base`, from global_digest), the site's URL and the projects that cases name."""
+    digest = hashlib.sha256(base + siteurl.encode() + b"\0")
     content = site.root / "content"
     for path in sorted(content.rglob("*")) if content.is_dir() else []:
         if path.is_file():

@@ -1,37 +1,34 @@
 """Rendering page specs with the theme, in worker processes, and the sitemap.
 
 A spec is (site path, template name, context). Specs are computed once in the
-parent; forked workers inherit them and each renders every n-th one, writing
-straight into the staging folder, so the parent never holds the page texts.
+parent; forked workers inherit them (forking.forked_map) and each renders every
+n-th one, writing straight into the staging folder, so the parent never holds
+the page texts.
 """
 from __future__ import annotations
 
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from . import urls
-from .fingerprint import global_digest, page_fingerprint, read_manifest
+from .fingerprint import global_digest, page_fingerprint
+from .forking import forked_map
 from .theme import environment
 from .writer import TreeWriter
 
-_JOB: tuple | None = None  # (site, specs, staging, previous, manifest), inherited by forked workers
-
-
-def _render_stride(index: int, count: int) -> tuple[int, int, dict[str, str]]:
+def _render_stride(index: int, count: int, site, specs: list, staging: Path, previous: Path | None,
+                   before: dict[str, str], base: bytes) -> tuple[int, int, dict[str, str]]:
     """Render every count-th spec from index; a page whose fingerprint is the one the
     previous build recorded is taken over from it without rendering."""
-    site, specs, staging, previous, manifest = _JOB
     env = environment(site)
     writer = TreeWriter(staging, previous)
-    base, records, fingerprints = global_digest(site), {}, {}
+    memo, fingerprints = {}, {}
     templates: dict = {}
     for number in range(index, len(specs), count):
         path, template, context = specs[number]
         name = urls.output_file(path)
-        fingerprints[name] = print_ = page_fingerprint(base, template, path, context, records)
-        if manifest.get(name) == print_ and writer.take_over(name):
+        fingerprints[name] = print_ = page_fingerprint(base, template, path, context, memo)
+        if before.get(name) == print_ and writer.take_over(name):
             continue
         if template not in templates:
             templates[template] = env.get_template(template)
@@ -41,28 +38,23 @@ def _render_stride(index: int, count: int) -> tuple[int, int, dict[str, str]]:
 
 
 def render_pages(site, specs: list, staging: Path, workers: int = 2, previous: Path | None = None,
+                 before: dict[str, str] | None = None, base: bytes | None = None,
                  meanwhile=None) -> tuple[int, int, dict[str, str], object]:
     """Render and write every spec; returns (pages, pages whose bytes changed, the pages'
-    fingerprints, what `meanwhile()` returned — work the parent does while workers render)."""
-    global _JOB
+    fingerprints, what `meanwhile()` returned — work the parent does while workers render).
+    `before` holds the fingerprints the previous build recorded, `base` the global digest."""
     seen = set()
     for path, _template, _context in specs:
         if path in seen:
             raise ValueError(f"two pages at one path: {path}")
         seen.add(path)
-    _JOB = (site, specs, staging, previous, read_manifest(previous).get("pages", {}) if previous else {})
-    try:
-        if workers <= 1 or len(specs) < 400 or "fork" not in multiprocessing.get_all_start_methods():
-            written, changed, fingerprints = _render_stride(0, 1)
-            return written, changed, fingerprints, meanwhile() if meanwhile else None
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            futures = [pool.submit(_render_stride, index, workers) for index in range(workers)]
-            other = meanwhile() if meanwhile else None
-            results = [future.result() for future in futures]
-        fingerprints = {name: value for result in results for name, value in result[2].items()}
-        return sum(r[0] for r in results), sum(r[1] for r in results), fingerprints, other
-    finally:
-        _JOB = None
+    before, base = before or {}, base if base is not None else global_digest(site)
+    strides = workers if len(specs) >= 400 else 1
+    results, other = forked_map(
+        lambda index: _render_stride(index, strides, site, specs, staging, previous, before, base),
+        strides, strides, meanwhile)
+    fingerprints = {name: value for result in results for name, value in result[2].items()}
+    return sum(r[0] for r in results), sum(r[1] for r in results), fingerprints, other
 
 
 def sitemap(files: list[str], siteurl: str) -> bytes:

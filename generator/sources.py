@@ -8,16 +8,15 @@ nothing else can make an entry stale.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import pickle
 import shutil
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from .forking import forked_map
 from .nodes import Node
 from .pages import SECTIONS, split_front_matter
 from .problems import Problem, Problems
@@ -98,14 +97,6 @@ def parse_bytes(data: bytes, rel: str, markdown: bool) -> ParsedFile:
     return parsed
 
 
-_JOBS: list = []  # (compute, bytes) of the files to compute, inherited by forked workers
-
-
-def _compute_job(number: int) -> FileResult:
-    compute, data = _JOBS[number]
-    return compute(data)
-
-
 class FileCache:
     """One pickle per file result in the site's cache folder, named by its key.
 
@@ -139,7 +130,6 @@ class FileCache:
                   problems: Problems, workers: int = 1) -> list[FileResult]:
         """Each file's result, computed from its bytes unless cached for these bytes and context.
         Files to compute are shared among forked workers when there are many."""
-        global _JOBS
         results: list[FileResult | None] = []
         misses: list[tuple[int, str, str, bytes]] = []
         for rel in rels:
@@ -152,15 +142,9 @@ class FileCache:
             results.append(cached)
             if cached is None:
                 misses.append((len(results) - 1, rel, key, data))
-        _JOBS = [(make_compute(rel), data) for _index, rel, _key, data in misses]
-        try:
-            if workers > 1 and len(misses) >= 8 and "fork" in multiprocessing.get_all_start_methods():
-                with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                    computed = list(pool.map(_compute_job, range(len(misses)), chunksize=4))
-            else:
-                computed = [_compute_job(number) for number in range(len(misses))]
-        finally:
-            _JOBS = []
+        jobs = [(make_compute(rel), data) for _index, rel, _key, data in misses]
+        computed, _ = forked_map(lambda number: jobs[number][0](jobs[number][1]), len(jobs),
+                                 workers if len(jobs) >= 8 else 1)
         for (index, _rel, key, _data), result in zip(misses, computed):
             results[index] = result
             self._store(key, result)

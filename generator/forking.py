@@ -1,0 +1,35 @@
+"""Sharing work among forked worker processes.
+
+The function and everything it reads are inherited by the fork, never pickled;
+only each task's number goes to a worker and only its result comes back.
+Where fork is not available, or one worker is asked for, tasks run in-process.
+"""
+from __future__ import annotations
+
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from typing import Callable
+
+_CURRENT: Callable | None = None  # the function of the running forked_map, inherited by workers
+
+
+def _call(number: int):
+    return _CURRENT(number)
+
+
+def forked_map(function: Callable[[int], object], count: int, workers: int = 2,
+               meanwhile: Callable[[], object] | None = None) -> tuple[list, object]:
+    """([function(0), ..., function(count - 1)], meanwhile()): the tasks in `workers` forked
+    processes, while the parent runs `meanwhile`."""
+    global _CURRENT
+    if workers <= 1 or count <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        results = [function(number) for number in range(count)]
+        return results, meanwhile() if meanwhile else None
+    _CURRENT = function
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = [pool.submit(_call, number) for number in range(count)]
+            other = meanwhile() if meanwhile else None
+            return [future.result() for future in futures], other
+    finally:
+        _CURRENT = None
