@@ -69,24 +69,15 @@ def city_of(site, code: str | None) -> str | None:
 
 
 def in_region(site, county_code: str | None, code: str) -> bool:
-    """Whether a place (a demand's or organization's county) lies in region `code`.
-
-    The province contains everything the column lists, partner regions included: its
-    figures and downloads are the whole library. A city contains its counties.
-    """
-    place, region = site.regions.get(county_code), site.regions.get(code)
-    if place is None or region is None:
-        return False
-    if place.code == region.code:
-        return True
-    if region.level == "province":
-        return True
-    return region.level == "city" and place.level == "county" and place.parent == region.code
+    """Whether a place (a demand's or organization's county) lies in region `code`:
+    the region itself, a city containing it, or the province (which does not contain
+    partner regions outside it: they are shown on their own pages)."""
+    return code in places_of(site, county_code)
 
 
 def places_of(site, code: str | None) -> list[str]:
     """A place and every region containing it: county, its city, the province. A partner
-    region stands alone (the province does not contain it), as in in_region()."""
+    region stands alone (the province does not contain it)."""
     out, region = [], site.regions.get(code)
     while region is not None:
         out.append(region.code)

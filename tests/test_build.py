@@ -222,3 +222,14 @@ def test_long_listings_page_through_stable_urls(built):
     # open demands of key assistance counties come first
     titles = re.findall(r'class="item-title"><a href="[^"]+">([^<]+)</a>', first)
     assert titles[0].startswith(("曹县", "鄄城", "沂水"))
+
+
+def test_region_pages_count_as_the_statistics_do(built):
+    from generator.site import load_site
+    from generator.stats import region_figures
+    from support import REPO
+    site, _ = load_site(REPO, use_cache=False)
+    for code in ("370000", "371700", "371721", "500243"):
+        page = (built / f"regions/{code}/index.html").read_text(encoding="utf-8")
+        shown = int(re.search(r"<strong>(\d+)</strong>需求项目", page).group(1))
+        assert shown == region_figures(site, code)["demands"], code
