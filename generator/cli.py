@@ -46,6 +46,11 @@ def _parser() -> argparse.ArgumentParser:
     template.add_argument("file", type=Path, help="要写入的 .xlsx 文件")
     template.add_argument("--site", type=Path, help="内容仓库目录（下拉列表取自它的地区表和词表）")
 
+    load = commands.add_parser("import", help="把填好的 Excel 模板导入为记录（默认只预览，加 --write 才写入）")
+    load.add_argument("file", type=Path, help="填好的 .xlsx 文件")
+    load.add_argument("--site", type=Path, help="内容仓库目录（默认：当前目录或自带的示例站点）")
+    load.add_argument("--write", action="store_true", help="没有错误时写入文件（不加则只显示会有哪些修改）")
+
     init = commands.add_parser("init", help="新建一个内容仓库（站点设置、地区、词表、示例记录、CODEOWNERS 和 CI）")
     init.add_argument("dir", type=Path, help="新仓库的目录（不存在或为空）")
 
@@ -120,6 +125,16 @@ def run_template(args) -> int:
     return 0
 
 
+def run_import(args) -> int:
+    from .importer import import_workbook
+
+    site_dir = args.site or default_site()
+    if not args.file.is_file():
+        print(f"错误：找不到表格文件 {args.file}。", file=sys.stderr)
+        return 2
+    return import_workbook(site_dir, args.file, args.write, sys.stdout)
+
+
 def run_init(args) -> int:
     from .scaffold import init_repository
 
@@ -149,7 +164,8 @@ def run_serve(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     handler = {"check": run_check, "build": run_build, "serve": run_serve, "init": run_init,
-               "new": run_new, "template": run_template}[args.command]
+               "new": run_new, "template": run_template,
+               "import": run_import}[args.command]
     try:
         return handler(args)
     except KeyboardInterrupt:

@@ -41,6 +41,7 @@ COLUMNS = {
         Column("published", "发布日期", True, "年-月-日，例如 2025-03-01", date=True),
         Column("deadline", "截止日期", False, "年-月-日，不能早于发布日期", date=True),
         Column("status", "状态", True, "从下拉列表选择", "demand_statuses"),
+        Column("matched_orgs", "承接组织代码", False, "已对接的需求必填：承接组织的统一社会信用代码，多个用顿号分隔"),
         Column("beneficiaries", "受益对象", False, "例如：12 个村约 600 名老人"),
         Column("budget", "金额（元）", False, "只写数字，例如 150000"),
         Column("period", "实施周期", False, "例如：12 个月"),
