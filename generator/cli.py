@@ -51,6 +51,10 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("--site", type=Path, help="内容仓库目录（默认：当前目录或自带的示例站点）")
     load.add_argument("--write", action="store_true", help="没有错误时写入文件（不加则只显示会有哪些修改）")
 
+    diff = commands.add_parser("diff", help="对比基准版本，生成拉取请求的变化摘要（Markdown）：记录、页面和新的警告")
+    diff.add_argument("base", nargs="?", help="基准版本（git 分支、标签或提交；默认：当前分支与 main 的分叉点）")
+    diff.add_argument("--site", type=Path, help="内容仓库目录（默认：当前目录或自带的示例站点）")
+
     init = commands.add_parser("init", help="新建一个内容仓库（站点设置、地区、词表、示例记录、CODEOWNERS 和 CI）")
     init.add_argument("dir", type=Path, help="新仓库的目录（不存在或为空）")
 
@@ -135,6 +139,12 @@ def run_import(args) -> int:
     return import_workbook(site_dir, args.file, args.write, sys.stdout)
 
 
+def run_diff(args) -> int:
+    from .prdiff import run_diff as diff
+
+    return diff(args.site or default_site(), args.base, sys.stdout)
+
+
 def run_init(args) -> int:
     from .scaffold import init_repository
 
@@ -165,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     handler = {"check": run_check, "build": run_build, "serve": run_serve, "init": run_init,
                "new": run_new, "template": run_template,
-               "import": run_import}[args.command]
+               "import": run_import, "diff": run_diff}[args.command]
     try:
         return handler(args)
     except KeyboardInterrupt:
