@@ -14,7 +14,7 @@ For each dataset NAME in DATASETS (demands, offers, organizations, regions, poli
                    runs it as a formula; the JSON keeps the exact text.
 - data/schema/NAME.schema.json  JSON Schema (draft 2020-12) of one item of data/NAME.json.
 
-and data/regions/CODE.json / .csv (demand records, the demands schema) with the OPEN
+and data/regions/CODE.json / .csv / .xlsx (demand records, the demands schema) with the OPEN
 demands of each region: the province (all open demands, partner regions included), each
 city (its counties' and its own), each county and each partner region.
 
@@ -26,7 +26,7 @@ import csv
 import io
 import json
 
-from . import urls
+from . import urls, xlsx_export
 from .regions import LEVEL_NAMES
 from .stats import city_of, places_of
 from .vocabulary import DEMAND_STATUSES, SUPPLY_STATUSES
@@ -276,10 +276,16 @@ def open_data(site) -> dict[str, bytes]:
         if item["status"] == "open":
             for code in places_of(site, item["county"]):
                 by_region.setdefault(code, []).append(item)
+    headers, xlsx_memo = [label for _key, label, _s in COLUMNS["demands"]], {}
+    newest = max((date for date in (item["published"] for item in demands) if date), default=None)
     for region in sorted(site.regions.by_code.values(), key=lambda r: r.code):
         mine = by_region.get(region.code, [])
         files[urls.download("regions", "json", region.code)] = to_json(mine, json_memo)
         files[urls.download("regions", "csv", region.code)] = to_csv("demands", mine, csv_memo)
+        rows = [xlsx_memo.get(id(item)) or xlsx_memo.setdefault(id(item), xlsx_export.cells(
+            [item[key] for key, _l, _s in COLUMNS["demands"]])) for item in mine]
+        files[urls.download("regions", "xlsx", region.code)] = xlsx_export.workbook(
+            "征集中的需求", f"{region.name}征集中的需求", headers, rows, newest)
     return dict(sorted(files.items()))
 
 

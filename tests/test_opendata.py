@@ -7,7 +7,9 @@ import json
 
 import pytest
 
-from generator import urls
+from openpyxl import load_workbook
+
+from generator import urls, xlsx_export
 from generator.opendata import COLUMNS, DATASETS, open_data, schema_for, schema_path, to_csv
 from generator.site import load_site
 from support import REPO
@@ -117,10 +119,35 @@ def test_caoxian_download_matches_the_json(sample):
 def test_every_region_has_a_download(sample):
     site, files = sample
     for code in site.regions.by_code:
-        for fmt in ("json", "csv"):
+        for fmt in ("json", "csv", "xlsx"):
             assert urls.download("regions", fmt, code) in files
     empty = files[urls.download("regions", "json", "370102")]
     assert json.loads(empty) == [] and len(rows(files[urls.download("regions", "csv", "370102")])) == 1
+
+
+def sheet_rows(data: bytes) -> list[list]:
+    book = load_workbook(io.BytesIO(data), read_only=True)
+    return [["" if v is None else v for v in row] for row in book.active.iter_rows(values_only=True)]
+
+
+def test_each_regions_excel_file_holds_the_same_rows_as_its_csv(sample):
+    site, files = sample
+    for code in ("370000", "371700", "371721", "370102"):
+        table = rows(files[urls.download("regions", "csv", code)])
+        sheet = sheet_rows(files[urls.download("regions", "xlsx", code)])
+        assert sheet[0] == [label for _key, label, _s in COLUMNS["demands"]]
+        assert len(sheet) == len(table)
+        as_text = [[str(value) for value in row] + [""] * (len(sheet[0]) - len(row)) for row in sheet[1:]]
+        assert as_text == [[cell.removeprefix("'") for cell in row] for row in table[1:]]
+    assert len(sheet_rows(files[urls.download("regions", "xlsx", "371721")])) == 3
+    assert load_workbook(io.BytesIO(files[urls.download("regions", "xlsx", "371721")])).sheetnames == ["征集中的需求"]
+
+
+def test_excel_cells_are_text_never_formulas():
+    data = xlsx_export.workbook("表", "标题", ["名称", "金额"], [xlsx_export.cells(["=HYPERLINK(\"x\")", 150000]),
+                                                                xlsx_export.cells([" <b>&</b> ", None])], "2025-01-02")
+    assert sheet_rows(data)[1:] == [["=HYPERLINK(\"x\")", 150000], [" <b>&</b> "]]
+    assert xlsx_export.workbook("表", "标题", ["名称"], [], "2025-01-02") == xlsx_export.workbook("表", "标题", ["名称"], [], "2025-01-02")
 
 
 def test_csv_cells():
