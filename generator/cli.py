@@ -25,8 +25,8 @@ def _parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="检查内容仓库，列出全部问题（文件:行:列）")
     check.add_argument("--site", type=Path, help="内容仓库目录（默认：当前目录或自带的示例站点）")
-    check.add_argument("--format", choices=("text", "github", "json"), default="text",
-                       help="输出格式：text 供阅读，github 供拉取请求标注，json 供程序读取")
+    check.add_argument("--format", choices=("text", "github", "gitlab", "json"), default="text",
+                       help="输出格式：text 供阅读，github 供 GitHub 拉取请求标注，gitlab 为 GitLab 代码质量报告，json 供程序读取")
     check.add_argument("--no-cache", action="store_true", help="不使用解析缓存（.zhuanlan-cache）")
 
     build = commands.add_parser("build", help="检查内容，然后生成整个网站")
@@ -67,8 +67,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def print_problems(problems: list[Problem], fmt: str, out=None) -> None:
     out = out or sys.stdout
-    if fmt == "json":
-        print(report.as_json(problems), file=out)
+    if fmt in ("json", "gitlab"):
+        print(report.as_json(problems) if fmt == "json" else report.as_gitlab(problems), file=out)
         return
     for problem in problems:
         print(report.as_github(problem) if fmt == "github" else report.as_text(problem), file=out)

@@ -2,6 +2,7 @@
 and for programs (json)."""
 from __future__ import annotations
 
+import hashlib
 import json
 
 from .problems import LEVEL_NAMES, Problem
@@ -32,6 +33,18 @@ def as_github(problem: Problem, prefix: str = "") -> str:
 
 def as_json(problems: list[Problem]) -> str:
     return json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2)
+
+
+def as_gitlab(problems: list[Problem], prefix: str = "") -> str:
+    """A GitLab Code Quality report: merge requests show each problem on its line."""
+    items = []
+    for p in problems:
+        where = f"{prefix}{p.path}:{p.line}:{p.col}:{p.code}:{p.message}"
+        items.append({"description": f"{p.message} 改法：{p.hint} [{p.code}]", "check_name": p.code,
+                      "fingerprint": hashlib.sha256(where.encode("utf-8")).hexdigest()[:32],
+                      "severity": "major" if p.level == "error" else "minor",
+                      "location": {"path": prefix + p.path, "lines": {"begin": max(p.line, 1)}}})
+    return json.dumps(items, ensure_ascii=False, indent=2)
 
 
 def summary(errors: int, warnings: int) -> str:

@@ -36,6 +36,18 @@ def test_json_format_lists_every_problem_as_an_object(tmp_path):
         "hint": "每条记录的编号必须唯一：给其中一条换一个编号。"}
 
 
+def test_gitlab_format_is_a_code_quality_report(tmp_path):
+    site = make_variant("duplicate-ids", tmp_path / "s")
+    code, out, _ = run_cli("check", "--site", str(site), "--format", "gitlab", "--no-cache")
+    report = json.loads(out)
+    assert code == 1
+    second = report[1]
+    assert second["check_name"] == "E207" and second["severity"] == "major"
+    assert second["location"] == {"path": "data/projects/371722.yaml", "lines": {"begin": 1}}
+    assert second["description"].startswith("编号「d-371721-2025-001」重复了，另一处在 data/projects/371721.yaml:1:7。 改法：")
+    assert len({item["fingerprint"] for item in report}) == len(report)
+
+
 def test_warnings_alone_exit_zero(tmp_path):
     site = make_variant("bom-accepted", tmp_path / "s")
     path = site / "data/projects/371722.yaml"

@@ -40,12 +40,33 @@ def test_ci_files_parse_and_run_check_and_build(tmp_path):
     assert "zhuanlan build --site . --output output" in steps
     assert any(step.get("uses", "").startswith("actions/upload-artifact") for step in
                github["jobs"]["check-and-build"]["steps"])
+    review = [step for step in github["jobs"]["check-and-build"]["steps"] if step.get("name") == "变化摘要"][0]
+    assert review["run"] == 'zhuanlan diff --site . "origin/$BASE_REF" >> "$GITHUB_STEP_SUMMARY"'
+    assert review["env"]["BASE_REF"] == "${{ github.base_ref }}"
+    assert github["jobs"]["check-and-build"]["steps"][0]["with"]["fetch-depth"] == 0
     gitlab = yaml.safe_load((tmp_path / "r/.gitlab-ci.yml").read_text(encoding="utf-8"))
-    assert "zhuanlan check --site ." in gitlab["check"]["script"]
+    assert gitlab["default"]["before_script"] == ['pip install "$ZHUANLAN_PACKAGE"']
+    assert gitlab["check"]["script"][0].startswith("zhuanlan check --site . --format gitlab > gl-code-quality-report.json")
+    assert gitlab["check"]["artifacts"]["reports"]["codequality"] == "gl-code-quality-report.json"
     assert "zhuanlan build --site . --output output" in gitlab["build"]["script"]
     assert gitlab["build"]["artifacts"]["paths"] == ["output/"]
+    assert 'zhuanlan diff --site . "origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME" > diff.md' in gitlab["review"]["script"]
+    commands = [line for job in ("check", "build", "review") for line in gitlab[job]["script"]] + steps
+    for command in commands:
+        if command.startswith("zhuanlan "):  # every command the CI calls exists with these arguments
+            args = command.split(">")[0].split()[1:]
+            assert _parser_accepts([a.strip('"') for a in args]), command
     owners = (tmp_path / "r/.github/CODEOWNERS").read_text(encoding="utf-8")
     assert "/data/projects/371721.yaml" in owners and "/site.yaml" in owners
+
+
+def _parser_accepts(args: list[str]) -> bool:
+    from generator.cli import _parser
+    try:
+        _parser().parse_args(args)
+    except SystemExit:
+        return False
+    return True
 
 
 def test_init_refuses_a_folder_that_is_not_empty(tmp_path):
