@@ -32,3 +32,34 @@ def test_every_setting_is_in_the_readme(setting):
 def test_readme_has_exactly_the_two_setup_commands():
     setup = README.split("## Set-up", 1)[1].split("\n## ", 1)[0]
     assert re.findall(r"^make \w+$", setup, re.M) == ["make html", "make test"]
+
+
+GUIDE = (REPO / "docs/editors-guide.md").read_text(encoding="utf-8")
+
+
+def test_the_readme_links_the_editors_guide():
+    assert "](docs/editors-guide.md)" in README
+
+
+@pytest.mark.parametrize("command", ["new", "template", "import", "check", "serve", "diff", "build"])
+def test_the_editors_guide_covers_every_editors_command(command):
+    assert re.search(rf"(^|`)zhuanlan {command}\b", GUIDE, re.M), f"docs/editors-guide.md never shows zhuanlan {command}"
+
+
+def test_every_command_in_the_editors_guide_is_one_the_tool_accepts():
+    from generator.cli import _parser
+    commands = re.findall(r"^zhuanlan (.+)$", GUIDE, re.M) + re.findall(r"`zhuanlan ([^`]+)`", GUIDE)
+    commands = [line for line in commands if line.strip() != "--help"]
+    assert len(commands) >= 12
+    for line in commands:
+        args = [part for part in line.split("#")[0].split() if part]
+        try:
+            _parser().parse_args(args)
+        except SystemExit:
+            pytest.fail(f"the guide shows a command the tool refuses: zhuanlan {line}")
+
+
+def test_the_editors_guide_links_the_error_reference_and_the_field_reference():
+    assert "](errors.md)" in GUIDE and "](data-format.md)" in GUIDE
+    for code in re.findall(r"^\| ([EW]\d{3}) \|", GUIDE, re.M):
+        assert code in ERRORS_DOC
