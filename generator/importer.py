@@ -26,7 +26,7 @@ from .yamledit import append_record, record_text, update_record
 from .yamlread import parse
 
 KIND_NAMES = {"demand": "需求项目", "supply": "供给项目", "org": "社会组织"}
-SKIPPED = {".git", "output", ".zhuanlan-cache", ".venv", "node_modules", "__pycache__"}
+SKIPPED = {".git", "output", ".venv", "node_modules", "__pycache__"}  # the parse cache is linked too: its keys hold the bytes
 
 
 @dataclass
@@ -82,6 +82,7 @@ class FileTexts:
         self.site_dir = site_dir
         self.before: dict[str, str] = {}
         self.after: dict[str, str] = {}
+        self._parsed: dict[str, tuple[str, list[Mapping]]] = {}
 
     def text(self, rel: str) -> str:
         if rel not in self.after:
@@ -90,10 +91,18 @@ class FileTexts:
             self.after[rel] = self.before[rel]
         return self.after[rel]
 
+    def records(self, rel: str) -> list[Mapping]:
+        """The records of a file as it now reads, parsed once per text."""
+        text = self.text(rel)
+        known = self._parsed.get(rel)
+        if known is None or known[0] is not text:
+            root = parse(text, rel, Problems())
+            known = self._parsed[rel] = (text, [m for m in (root.items if isinstance(root, Sequence) else [])
+                                                if isinstance(m, Mapping)])
+        return known[1]
+
     def record(self, rel: str, record_id: str) -> Mapping | None:
-        root = parse(self.text(rel), rel, Problems())
-        items = root.items if isinstance(root, Sequence) else []
-        return next((m for m in items if isinstance(m, Mapping) and _plain(m.get("id")) == record_id), None)
+        return next((m for m in self.records(rel) if _plain(m.get("id")) == record_id), None)
 
     def changed(self) -> dict[str, str]:
         return {rel: text for rel, text in sorted(self.after.items()) if text != self.before[rel]}
@@ -102,6 +111,7 @@ class FileTexts:
 def plan(site, site_dir: Path, rows: list[Row], files: FileTexts, problems: list) -> list[Planned]:
     taken = set(site.projects) | set(site.organizations)
     seen: dict[str, Row] = {}
+    counters: dict[str, int] = {}  # the last number given for each id prefix
     planned = []
     for row in rows:
         given = str(row.values.get("id") or "")
@@ -134,7 +144,12 @@ def plan(site, site_dir: Path, rows: list[Row], files: FileTexts, problems: list
             if not given:
                 year = (row.values.get("published") or today()).year
                 prefix = f"d-{row.values.get('county')}-{year}-" if row.kind == "demand" else f"s-{year}-"
-                given = next_id(taken, prefix)
+                if prefix not in counters:
+                    counters[prefix] = int(next_id(taken, prefix)[len(prefix):]) - 1
+                given = prefix
+                while given == prefix or given in taken:
+                    counters[prefix] += 1
+                    given = f"{prefix}{counters[prefix]:03d}"
             where = {"county": row.values.get("county") or "", "id": given}
             rel = target_file(site_dir, row.kind, where).relative_to(site_dir).as_posix()
             planned.append(Planned(row, given, rel, True, values=record_values(row, given)))
@@ -167,8 +182,7 @@ def _linked_copy(site_dir: Path, into: Path) -> Path:
 
 def record_lines(files: FileTexts, rel: str, record_id: str) -> tuple[int, int, list[tuple[int, str]]] | None:
     """The lines a record spans (up to the next record) and the first line of each field."""
-    root = parse(files.after[rel], rel, Problems())
-    items = [m for m in (root.items if isinstance(root, Sequence) else []) if isinstance(m, Mapping)]
+    items = files.records(rel)
     for number, mapping in enumerate(items):
         if _plain(mapping.get("id")) == record_id:
             last = items[number + 1].line - 1 if number + 1 < len(items) else files.after[rel].count("\n") + 1
@@ -210,7 +224,7 @@ def validate(site_dir: Path, files: FileTexts, planned: list[Planned]) -> tuple[
             if target.exists():
                 target.unlink()  # a hard link to the real file: never write through it
             target.write_text(text, encoding="utf-8")
-        _site, problems = load_site(copy, use_cache=False)
+        _site, problems = load_site(copy)
     return locate(problems, planned, files)
 
 

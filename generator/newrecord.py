@@ -8,7 +8,6 @@ are asked for.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import sys
 from pathlib import Path
 
@@ -33,7 +32,9 @@ def _quote(text: str) -> str:
 
 
 def next_id(existing: set[str], prefix: str) -> str:
-    numbers = [int(m.group(1)) for key in existing if (m := re.fullmatch(re.escape(prefix) + r"(\d+)", key))]
+    start = len(prefix)
+    numbers = [int(key[start:]) for key in existing if key.startswith(prefix) and key[start:].isdigit()
+               and key[start:].isascii()]
     return f"{prefix}{max(numbers, default=0) + 1:03d}"
 
 
