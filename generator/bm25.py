@@ -43,6 +43,7 @@ class Collection:
     count: int  # documents
     idf: dict[str, np.ndarray]  # per field: idf of each vocabulary term
     average: dict[str, float]  # per field: average length
+    _terms: list[str] | None = None
 
     def self_score(self, document: dict[str, list[str]]) -> float:
         """The score a document would get for its own terms as the query, were it in the
@@ -80,12 +81,25 @@ class Collection:
         """Dense (queries x documents) BM25F scores of a block of query rows."""
         return (query_rows @ self.weights.T).toarray()
 
-    def contributions(self, doc: int, query: list[str]) -> list[tuple[float, str]]:
-        """What each shared term adds to one document's score, largest first, ties by term."""
-        row = self.weights.getrow(doc)
-        by_column = dict(zip(row.indices.tolist(), row.data.tolist()))
-        shared = {t for t in query if self.vocabulary.get(t) in by_column}
-        return sorted(((by_column[self.vocabulary[t]], t) for t in shared), key=lambda pair: (-pair[0], pair[1]))
+    def query_columns(self, query: list[str]) -> frozenset[int]:
+        return frozenset(self.vocabulary[t] for t in query if t in self.vocabulary)
+
+    def contributions(self, doc: int, columns: frozenset[int]) -> list[tuple[float, str]]:
+        """What each query term (query_columns) adds to one document's score, largest
+        first, ties by term."""
+        start, stop = self.weights.indptr[doc], self.weights.indptr[doc + 1]
+        names = self.terms
+        shared = [(weight, names[column]) for column, weight in zip(self.weights.indices[start:stop].tolist(),
+                                                                    self.weights.data[start:stop].tolist())
+                  if column in columns]
+        return sorted(shared, key=lambda pair: (-pair[0], pair[1]))
+
+    @property
+    def terms(self) -> list[str]:
+        """Column -> term."""
+        if self._terms is None:
+            self._terms = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
+        return self._terms
 
 
 def build_collection(documents: list[dict[str, list[str]]], fields: tuple[str, ...]) -> Collection:

@@ -36,7 +36,6 @@ from .bm25 import Collection, build_collection
 from .tokens import terms
 
 FIELDS = ("title", "summary", "description")
-BLOCK = 256  # demands scored at once: keeps the dense blocks small at provincial scale
 KEYWORDS = 3  # shared terms named in a reason
 SATURATION = 0.25  # a quarter of a demand's score against itself counts as full text relevance
 
@@ -81,21 +80,20 @@ def org_document(org) -> dict[str, list[str]]:
 
 
 class _Side:
-    """One kind of candidate as arrays: region coverage, fields, forms, text."""
+    """One kind of candidate as arrays: who names which region, fields, forms, text."""
 
-    def __init__(self, site, records: list, documents: list[dict], region_index: dict[str, int],
+    def __init__(self, records: list, documents: list[dict], region_index: dict[str, int],
                  fields: dict[str, int], forms: dict[str, int]) -> None:
         self.records = records
         self.ids = [r.id for r in records]
         self.collection: Collection = build_collection(documents, FIELDS)
-        count = len(records)
-        self.covers = np.zeros((count, len(region_index) + 1), dtype=bool)  # last column: nothing
-        self.fields = np.zeros((count, len(fields) + 1), dtype=bool)
-        self.forms = np.zeros((count, len(forms)), dtype=np.float64)
+        self.naming: dict[int, list[int]] = {}  # region -> candidates whose service_regions name it
+        self.fields = np.zeros((len(records), len(fields) + 1), dtype=bool)
+        self.forms = np.zeros((len(records), len(forms)), dtype=np.float64)
         for number, record in enumerate(records):
-            for code in record.service_regions:
+            for code in dict.fromkeys(record.service_regions):
                 if code in region_index:
-                    self.covers[number, region_index[code]] = True
+                    self.naming.setdefault(region_index[code], []).append(number)
             for name in record.fields:
                 if name in fields:
                     self.fields[number, fields[name]] = True
@@ -103,72 +101,111 @@ class _Side:
                 if name in forms:
                     self.forms[number, forms[name]] = 1.0
 
+    def named(self, region: int | None) -> np.ndarray:
+        return np.array(self.naming.get(region, []), dtype=np.int64)
 
-def compute_matches(site, today: dt.date, weights: MatchWeights) -> MatchIndex:
-    """The whole index, both directions."""
-    region_codes = sorted(site.regions.by_code)
-    region_index = {code: number for number, code in enumerate(region_codes)}
-    nothing = len(region_codes)
+
+@dataclass
+class _Demands:
+    """The current demands as arrays, grouped by (county, field): a group shares its candidates."""
+    records: list
+    documents: list[dict]
+    queries: list[list[str]]
+    forms: np.ndarray
+    key: np.ndarray
+    groups: dict[tuple[str, int], list[int]]
+
+
+def _demands(site, today: dt.date, fields: dict[str, int], forms: dict[str, int], every: bool) -> _Demands:
+    records = sorted((d for d in site.demands if every or is_current(d, today)), key=lambda d: d.id)
+    documents = [offer_document(d) for d in records]
+    wanted = np.zeros((len(records), len(forms)), dtype=np.float64)
+    groups: dict[tuple[str, int], list[int]] = {}
+    for number, demand in enumerate(records):
+        for name in demand.forms:
+            if name in forms:
+                wanted[number, forms[name]] = 1.0
+        if demand.fields and demand.fields[0] in fields and site.regions.get(demand.county) is not None:
+            groups.setdefault((demand.county, fields[demand.fields[0]]), []).append(number)
+    key = np.array([bool(site.regions.get(d.county) and site.regions.get(d.county).key) for d in records])
+    return _Demands(records, documents, [d["title"] + d["summary"] + d["description"] for d in documents],
+                    wanted, key, groups)
+
+
+def compute_matches(site, today: dt.date, weights: MatchWeights, every_demand: bool = False) -> MatchIndex:
+    """The whole index, both directions. every_demand (benchmarks): score every demand,
+    whatever its status and deadline."""
+    region_index = {code: number for number, code in enumerate(sorted(site.regions.by_code))}
     field_index = {f.name: number for number, f in enumerate(site.vocabulary.fields)}
     form_index = {name: number for number, name in enumerate(site.vocabulary.forms)}
-    demands = sorted((d for d in site.demands if is_current(d, today)), key=lambda d: d.id)
+    demands = _demands(site, today, field_index, form_index, every_demand)
     offers = sorted((o for o in site.offers if is_current(o, today)), key=lambda o: o.id)
     orgs = sorted(site.organizations.values(), key=lambda o: o.id)
-    sides = {"offers": _Side(site, offers, [offer_document(o) for o in offers], region_index, field_index, form_index),
-             "orgs": _Side(site, orgs, [org_document(o) for o in orgs], region_index, field_index, form_index)}
-    documents = [offer_document(d) for d in demands]
-    queries = [doc["title"] + doc["summary"] + doc["description"] for doc in documents]
-    # each demand's places: county itself, its city, the province (partner regions: only themselves)
-    places = np.full((len(demands), 3), nothing, dtype=np.int64)
-    demand_field = np.full(len(demands), len(field_index), dtype=np.int64)
-    demand_forms = np.zeros((len(demands), len(form_index)), dtype=np.float64)
-    for number, demand in enumerate(demands):
-        region = site.regions.get(demand.county)
-        if region is not None:
-            places[number, 0] = region_index[region.code]
-            if region.level == "county":
-                city = site.regions.get(region.parent)
-                places[number, 1] = region_index[city.code] if city else nothing
-                province = site.regions.get(city.parent) if city else None
-                places[number, 2] = region_index[province.code] if province else nothing
-        if demand.fields and demand.fields[0] in field_index:
-            demand_field[number] = field_index[demand.fields[0]]
-        for name in demand.forms:
-            if name in form_index:
-                demand_forms[number, form_index[name]] = 1.0
-    key = np.array([bool(site.regions.get(d.county) and site.regions.get(d.county).key) for d in demands])
+    sides = {"offers": _Side(offers, [offer_document(o) for o in offers], region_index, field_index, form_index),
+             "orgs": _Side(orgs, [org_document(o) for o in orgs], region_index, field_index, form_index)}
     result = MatchIndex(weights)
-    reasons = _Reasons(site, demands, queries, sides)
+    for demand in demands.records:
+        result.demand_offers[demand.id], result.demand_orgs[demand.id] = [], []
     for kind, side in sides.items():
-        pairs_c, pairs_d, pairs_s = [], [], []
+        reasons = _Reasons(site, demands, side)
         forward = result.demand_offers if kind == "offers" else result.demand_orgs
-        for start in range(0, len(demands), BLOCK):
-            stop = min(start + BLOCK, len(demands))
-            selves = np.array([side.collection.self_score(doc) for doc in documents[start:stop]])
-            score, eligible = _block_scores(side, weights, queries[start:stop], selves, places[start:stop],
-                                            demand_field[start:stop], demand_forms[start:stop])
+        query_rows = side.collection.query_rows(demands.queries)
+        pairs: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        for (county, field_number), rows in sorted(demands.groups.items()):
+            at_county, at_city, candidates = _candidates(site, side, county, field_number, region_index)
+            if not len(candidates):
+                continue
+            rows_a = np.array(rows, dtype=np.int64)
+            selves = np.array([side.collection.self_score(demands.documents[row]) for row in rows])
+            text = (query_rows[rows_a] @ side.collection.weights[candidates].T).toarray()
+            wanted = demands.forms[rows_a].sum(axis=1, keepdims=True)
+            shared = demands.forms[rows_a] @ side.forms[candidates].T
+            share = np.divide(shared, wanted, out=np.zeros_like(shared), where=wanted > 0)
+            full = (selves * SATURATION)[:, None]
+            relevance = np.divide(text, full, out=np.zeros_like(text), where=full > 0)
+            score = (weights.field + weights.forms * share + weights.text * np.minimum(relevance, 1.0)
+                     + weights.county * at_county + weights.city * at_city)
+            score = np.round(score, 6)  # the same order whatever the summation order of the last bits
+            eligible = score >= weights.min_score
             if kind == "orgs":
-                for row in range(stop - start):
-                    taken = demands[start + row].matched_orgs
-                    for org_id in taken:
-                        column = _position(side.ids, org_id)
-                        if column is not None:
-                            eligible[row, column] = False
-            for row in range(stop - start):
-                columns = np.flatnonzero(eligible[row])
-                chosen = columns[np.lexsort((columns, -score[row, columns]))][:weights.count]
-                forward[demands[start + row].id] = [
-                    reasons.recommendation(kind, start + row, int(c), float(score[row, c])) for c in chosen]
-            rows, columns = np.nonzero(eligible)
-            pairs_c.append(columns)
-            pairs_d.append(rows + start)
-            pairs_s.append(score[rows, columns])
+                _exclude_takers(eligible, rows, demands.records, side, candidates)
+            for at, row in enumerate(rows):
+                columns = np.flatnonzero(eligible[at])
+                chosen = columns[np.lexsort((candidates[columns], -score[at, columns]))][:weights.count]
+                forward[demands.records[row].id] = [
+                    reasons.recommendation(row, int(candidates[c]), float(score[at, c])) for c in chosen]
+            at_rows, at_columns = np.nonzero(eligible)
+            pairs.append((candidates[at_columns], rows_a[at_rows], score[at_rows, at_columns]))
         backward = result.offer_demands if kind == "offers" else result.org_demands
-        _reverse(backward, side, demands, key, weights.count, reasons, kind,
-                 np.concatenate(pairs_c) if pairs_c else np.zeros(0, dtype=np.int64),
-                 np.concatenate(pairs_d) if pairs_d else np.zeros(0, dtype=np.int64),
-                 np.concatenate(pairs_s) if pairs_s else np.zeros(0))
+        _reverse(backward, side, demands, weights.count, reasons, pairs)
     return result
+
+
+def _candidates(site, side: _Side, county: str, field_number: int, region_index: dict[str, int]):
+    """Candidates serving a county (itself, its city, the province; a partner region only
+    itself) and working in the field: (at_county, at_city) 0/1 rows and the candidates."""
+    region = site.regions.get(county)
+    places = [region_index[region.code]]
+    if region.level == "county":
+        city = site.regions.get(region.parent)
+        province = site.regions.get(city.parent) if city else None
+        places += [region_index[city.code] if city else None, region_index[province.code] if province else None]
+    named = [side.named(place) for place in places]
+    candidates = np.unique(np.concatenate(named)) if named else np.zeros(0, dtype=np.int64)
+    candidates = candidates[side.fields[candidates, field_number]] if len(candidates) else candidates
+    at_county = np.isin(candidates, named[0])
+    at_city = ~at_county & np.isin(candidates, named[1]) if len(named) > 1 else np.zeros(len(candidates), bool)
+    return at_county.astype(np.float64), at_city.astype(np.float64), candidates
+
+
+def _exclude_takers(eligible: np.ndarray, rows: list[int], records: list, side: _Side,
+                    candidates: np.ndarray) -> None:
+    """An organization that already took a demand is not recommended to it."""
+    for at, row in enumerate(rows):
+        for org_id in records[row].matched_orgs:
+            number = _position(side.ids, org_id)
+            if number is not None:
+                eligible[at, candidates == number] = False
 
 
 def _position(ids: list[str], wanted: str) -> int | None:
@@ -176,50 +213,47 @@ def _position(ids: list[str], wanted: str) -> int | None:
     return at if at < len(ids) and ids[at] == wanted else None
 
 
-def _block_scores(side: _Side, weights: MatchWeights, queries: list[list[str]], selves: np.ndarray,
-                  places: np.ndarray,
-                  demand_field: np.ndarray, demand_forms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    text = side.collection.scores(side.collection.query_rows(queries))
-    at_county = side.covers[:, places[:, 0]].T
-    at_city = side.covers[:, places[:, 1]].T & ~at_county
-    covers = at_county | at_city | side.covers[:, places[:, 2]].T
-    same_field = side.fields[:, demand_field].T
-    wanted = demand_forms.sum(axis=1, keepdims=True)
-    shared = demand_forms @ side.forms.T
-    share = np.divide(shared, wanted, out=np.zeros_like(shared), where=wanted > 0)
-    full = (selves * SATURATION)[:, None]
-    relevance = np.divide(text, full, out=np.zeros_like(text), where=full > 0)
-    score = (weights.field * same_field + weights.forms * share + weights.text * np.minimum(relevance, 1.0)
-             + weights.county * at_county + weights.city * at_city)
-    score = np.round(score, 6)  # the same order whatever the summation order of the last bits
-    eligible = covers & same_field & (score >= weights.min_score)
-    return score, eligible
-
-
-def _reverse(target: dict, side: _Side, demands: list, key: np.ndarray, count: int, reasons, kind: str,
-             cands: np.ndarray, rows: np.ndarray, scores: np.ndarray) -> None:
+def _reverse(target: dict, side: _Side, demands: _Demands, count: int, reasons: "_Reasons",
+             pairs: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> None:
     """Each candidate's demands: key counties first, then score, then demand id (= row order)."""
-    order = np.lexsort((rows, -scores, ~key[rows], cands))
-    cands, rows, scores = cands[order], rows[order], scores[order]
-    starts = np.flatnonzero(np.r_[True, cands[1:] != cands[:-1]]) if len(cands) else np.zeros(0, dtype=np.int64)
-    for number, start in enumerate(starts):
-        stop = starts[number + 1] if number + 1 < len(starts) else len(cands)
-        candidate = int(cands[start])
-        target[side.ids[candidate]] = [
-            reasons.recommendation(kind, int(row), candidate, float(score), backward=True)
-            for row, score in zip(rows[start:min(stop, start + count)], scores[start:min(stop, start + count)])]
     for candidate_id in side.ids:
-        target.setdefault(candidate_id, [])
+        target[candidate_id] = []
+    if not pairs:
+        return
+    cands, rows, scores = (np.concatenate([p[i] for p in pairs]) for i in range(3))
+    order = np.lexsort((rows, -scores, ~demands.key[rows], cands))
+    cands, rows, scores = cands[order], rows[order], scores[order]
+    starts = np.flatnonzero(np.r_[True, cands[1:] != cands[:-1]])
+    stops = np.r_[starts[1:], len(cands)]
+    for start, stop in zip(starts.tolist(), stops.tolist()):
+        stop = min(stop, start + count)
+        target[side.ids[int(cands[start])]] = [
+            reasons.recommendation(int(row), int(cands[start]), float(score), backward=True)
+            for row, score in zip(rows[start:stop].tolist(), scores[start:stop].tolist())]
 
 
 class _Reasons:
     """The reasons of a recommended pair, in plain Chinese, built in our code."""
 
-    def __init__(self, site, demands: list, queries: list[list[str]], sides: dict[str, _Side]) -> None:
-        self.site, self.demands, self.queries, self.sides = site, demands, queries, sides
+    def __init__(self, site, demands: _Demands, side: _Side) -> None:
+        self.site, self.demands, self.side = site, demands, side
+        self.memo: dict[tuple[int, int], tuple[str | None, list[dict]]] = {}
+        self.columns: dict[int, frozenset[int]] = {}
 
-    def recommendation(self, kind: str, row: int, column: int, score: float, backward: bool = False) -> dict:
-        demand, candidate = self.demands[row], self.sides[kind].records[column]
+    def recommendation(self, row: int, column: int, score: float, backward: bool = False) -> dict:
+        demand, candidate = self.demands.records[row], self.side.records[column]
+        known = self.memo.get((row, column))
+        if known is None:
+            known = self.memo[(row, column)] = self._reasons(row, column)
+        level, out = known
+        county = self.site.regions.get(demand.county)
+        if backward and county is not None and county.key:
+            out = out + [{"type": "key_county", "text": f"重点帮扶县：{county.name}", "values": [county.code]}]
+        return {"id": demand.id if backward else candidate.id, "score": round(score, 2), "level": level,
+                "reasons": out}
+
+    def _reasons(self, row: int, column: int) -> tuple[str | None, list[dict]]:
+        demand, candidate = self.demands.records[row], self.side.records[column]
         level, region = _level(self.site, demand.county, candidate.service_regions)
         out = []
         if demand.fields and demand.fields[0] in candidate.fields:
@@ -229,15 +263,13 @@ class _Reasons:
         forms = [name for name in demand.forms if name in candidate.forms]
         if forms:
             out.append({"type": "forms", "text": "帮扶方式：" + "、".join(forms), "values": forms})
-        words = [term for _weight, term in self.sides[kind].collection.contributions(column, self.queries[row])]
+        if row not in self.columns:
+            self.columns[row] = self.side.collection.query_columns(self.demands.queries[row])
+        words = [term for _weight, term in self.side.collection.contributions(column, self.columns[row])]
         if words:
             out.append({"type": "keywords", "text": "共同关键词：" + "、".join(words[:KEYWORDS]),
                         "values": words[:KEYWORDS]})
-        county = self.site.regions.get(demand.county)
-        if backward and county is not None and county.key:
-            out.append({"type": "key_county", "text": f"重点帮扶县：{county.name}", "values": [county.code]})
-        return {"id": demand.id if backward else candidate.id, "score": round(score, 2), "level": level,
-                "reasons": out}
+        return level, out
 
 
 def _level(site, county_code: str | None, named: list[str]):

@@ -21,7 +21,7 @@ STOPWORDS = frozenset("""
 并且 或者 以便 同时 由于 因此 为了 根据 按照 对于 关于 之间 之后 之前 目前 今年 全年 年度 示例
 """.split())
 
-_LATIN = re.compile(r"[A-Za-z][A-Za-z0-9]*\Z")
+_TERM = re.compile(r"(?:[^\W\d_]{2,}|[A-Za-z][A-Za-z0-9]*)\Z")  # letters only, 2+; or a Latin word
 
 
 @functools.cache
@@ -31,18 +31,20 @@ def _cutter():
 
 
 def is_term(word: str) -> bool:
-    if word in STOPWORDS:
-        return False
-    if _LATIN.match(word):
-        return True
-    if len(word) < 2:
-        return False
-    return all(unicodedata.category(ch)[0] == "L" for ch in word)
+    return word not in STOPWORDS and _TERM.match(word) is not None
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _as_term(word: str) -> str | None:
+    """The term a word stands for, or None (a memo: a text repeats few distinct words)."""
+    return word.lower() if is_term(word) else None
 
 
 def terms(text: str) -> list[str]:
     """The terms of a text, in order, repeated as often as they occur."""
     if not text:
         return []
-    cut = _cutter()
-    return [word.lower() for word in cut(unicodedata.normalize("NFKC", text)) if is_term(word)]
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    found = map(_as_term, _cutter()(text))
+    return [term for term in found if term is not None]
