@@ -45,11 +45,12 @@ class Collection:
     average: dict[str, float]  # per field: average length
     _terms: list[str] | None = None
 
-    def self_score(self, document: dict[str, list[str]]) -> float:
+    def self_score(self, document: dict[str, list[str]], ignored: frozenset[str] = frozenset()) -> float:
         """The score a document would get for its own terms as the query, were it in the
         collection (a term the collection lacks has document frequency 0): the most a
-        query can expect, used to tell a strong text match from a weak one."""
-        query = {t for words in document.values() for t in words}
+        query can expect, used to tell a strong text match from a weak one. Terms in
+        `ignored` do not count (they still count in the document's length)."""
+        query = {t for words in document.values() for t in words if t not in ignored}
         unseen = log(self.count or 1) + 1.0
         total = 0.0
         for name, words in document.items():

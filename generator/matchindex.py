@@ -20,7 +20,8 @@ INDEX_PATH = "data/match-index.json"
 SCHEMA_PATH = "data/schema/match-index.schema.json"
 LEVELS = {"county": "县区", "city": "市", "province": "全省", "partner": "省外协作地区"}
 REASON_TYPES = {"field": "领域相同", "region": "服务范围覆盖需求所在地", "forms": "能提供需求所要的帮扶方式",
-                "keywords": "共同关键词（文字中贡献最大的词）", "key_county": "需求在重点帮扶县"}
+                "keywords": "共同关键词（文字中贡献最大的词）",
+                "related": "相关词（词表 related 中与需求用词同组的词）", "key_county": "需求在重点帮扶县"}
 
 
 def inputs_digest(site, today: dt.date, weights: MatchWeights) -> str:

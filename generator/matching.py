@@ -4,13 +4,19 @@ its reasons.
 
 Rules (weights from site.yaml, see MatchWeights):
 
-- Demands: status open and not past their deadline. Completed, closed, matched
-  and expired demands get no recommendations (their pages show who took them).
+- Demands: status open and not past their deadline, or matched but marked
+  many_to_one (多对一: more organizations welcome; those who took it are left out).
+  Completed, closed, other matched and expired demands get no recommendations
+  (their pages show who took them).
 - Candidates: offers with status open and not past their deadline; every
   organization (except those that already took the demand).
 - Region is decisive: a candidate must serve the demand's county, its city or
   the whole province; a partner region outside the province only when named.
-- A candidate must work in the demand's field (领域相同).
+- A candidate must work in the demand's field (领域相同) and share at least one
+  keyword with the demand beyond the words nearly every project uses
+  (tokens.GENERIC: 培训, 服务, 组织 …); those words do not count in the text term.
+  The department's groups of related words (vocabulary `related`) extend a demand's
+  words: a demand that says 销售渠道 also looks for 电商 when they share a group.
 - score = field + forms x (share of the demand's forms of help it offers)
           + text x min(1, BM25F / (SATURATION x the demand's score against itself))
           + county x [serves the county itself] + city x [serves its city, not named county]
@@ -33,7 +39,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .bm25 import Collection, build_collection
-from .tokens import terms
+from .tokens import GENERIC, terms
 
 FIELDS = ("title", "summary", "description")
 KEYWORDS = 3  # shared terms named in a reason
@@ -69,6 +75,13 @@ class MatchIndex:
 
 def is_current(record, today: dt.date) -> bool:
     return record.status == "open" and (record.deadline is None or record.deadline >= today)
+
+
+def wants_candidates(demand, today: dt.date) -> bool:
+    """Open and not expired; or matched already but open to more organizations (多对一)."""
+    if demand.status == "matched" and demand.many_to_one:
+        return demand.deadline is None or demand.deadline >= today
+    return is_current(demand, today)
 
 
 def offer_document(offer) -> dict[str, list[str]]:
@@ -110,14 +123,15 @@ class _Demands:
     """The current demands as arrays, grouped by (county, field): a group shares its candidates."""
     records: list
     documents: list[dict]
-    queries: list[list[str]]
+    queries: list[list[str]]  # the demand's own terms (no generic words), then related ones
+    related: list[dict[str, str]]  # per demand: a related term it gained -> the demand's word that brought it
     forms: np.ndarray
     key: np.ndarray
     groups: dict[tuple[str, int], list[int]]
 
 
 def _demands(site, today: dt.date, fields: dict[str, int], forms: dict[str, int], every: bool) -> _Demands:
-    records = sorted((d for d in site.demands if every or is_current(d, today)), key=lambda d: d.id)
+    records = sorted((d for d in site.demands if every or wants_candidates(d, today)), key=lambda d: d.id)
     documents = [offer_document(d) for d in records]
     wanted = np.zeros((len(records), len(forms)), dtype=np.float64)
     groups: dict[tuple[str, int], list[int]] = {}
@@ -128,8 +142,30 @@ def _demands(site, today: dt.date, fields: dict[str, int], forms: dict[str, int]
         if demand.fields and demand.fields[0] in fields and site.regions.get(demand.county) is not None:
             groups.setdefault((demand.county, fields[demand.fields[0]]), []).append(number)
     key = np.array([bool(site.regions.get(d.county) and site.regions.get(d.county).key) for d in records])
-    return _Demands(records, documents, [d["title"] + d["summary"] + d["description"] for d in documents],
-                    wanted, key, groups)
+    queries, related = [], []
+    for demand, document in zip(records, documents):
+        own = [t for t in document["title"] + document["summary"] + document["description"] if t not in GENERIC]
+        gained = _related_terms(site.vocabulary.related, demand, set(own))
+        queries.append(own + list(gained))
+        related.append(gained)
+    return _Demands(records, documents, queries, related, wanted, key, groups)
+
+
+def _related_terms(groups: list[tuple[str, ...]], demand, own: set[str]) -> dict[str, str]:
+    """The terms of the words related (vocabulary.related) to words the demand's text
+    says, each with the first word of the demand that brought it."""
+    text = "\n".join((demand.title, demand.summary or "", demand.description or ""))
+    gained: dict[str, str] = {}
+    for group in groups:
+        said = next((word for word in group if word in text), None)
+        if said is None:
+            continue
+        for word in group:
+            if word not in text:
+                for term in terms(word):
+                    if term not in own and term not in GENERIC:
+                        gained.setdefault(term, said)
+    return gained
 
 
 def compute_matches(site, today: dt.date, weights: MatchWeights, every_demand: bool = False) -> MatchIndex:
@@ -156,7 +192,7 @@ def compute_matches(site, today: dt.date, weights: MatchWeights, every_demand: b
             if not len(candidates):
                 continue
             rows_a = np.array(rows, dtype=np.int64)
-            selves = np.array([side.collection.self_score(demands.documents[row]) for row in rows])
+            selves = np.array([side.collection.self_score(demands.documents[row], GENERIC) for row in rows])
             text = (query_rows[rows_a] @ side.collection.weights[candidates].T).toarray()
             wanted = demands.forms[rows_a].sum(axis=1, keepdims=True)
             shared = demands.forms[rows_a] @ side.forms[candidates].T
@@ -166,7 +202,7 @@ def compute_matches(site, today: dt.date, weights: MatchWeights, every_demand: b
             score = (weights.field + weights.forms * share + weights.text * np.minimum(relevance, 1.0)
                      + weights.county * at_county + weights.city * at_city)
             score = np.round(score, 6)  # the same order whatever the summation order of the last bits
-            eligible = score >= weights.min_score
+            eligible = (score >= weights.min_score) & (text > 0)
             if kind == "orgs":
                 _exclude_takers(eligible, rows, demands.records, side, candidates)
             for at, row in enumerate(rows):
@@ -265,10 +301,18 @@ class _Reasons:
             out.append({"type": "forms", "text": "帮扶方式：" + "、".join(forms), "values": forms})
         if row not in self.columns:
             self.columns[row] = self.side.collection.query_columns(self.demands.queries[row])
-        words = [term for _weight, term in self.side.collection.contributions(column, self.columns[row])]
+        gained = self.demands.related[row]
+        shared = [term for _weight, term in self.side.collection.contributions(column, self.columns[row])]
+        words = [term for term in shared if term not in gained][:KEYWORDS]
         if words:
-            out.append({"type": "keywords", "text": "共同关键词：" + "、".join(words[:KEYWORDS]),
-                        "values": words[:KEYWORDS]})
+            out.append({"type": "keywords", "text": "共同关键词：" + "、".join(words), "values": words})
+        related = [term for term in shared if term in gained][:KEYWORDS]
+        if related:
+            by_word: dict[str, list[str]] = {}
+            for term in related:
+                by_word.setdefault(gained[term], []).append(term)
+            text = "相关词：" + "；".join(f"{word}—{'、'.join(found)}" for word, found in by_word.items())
+            out.append({"type": "related", "text": text, "values": related})
         return level, out
 
 

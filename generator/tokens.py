@@ -21,6 +21,14 @@ STOPWORDS = frozenset("""
 并且 或者 以便 同时 由于 因此 为了 根据 按照 对于 关于 之间 之后 之前 目前 今年 全年 年度 示例
 """.split())
 
+# Words that describe nearly every project of the column, whatever it is about. They stay
+# searchable, but the match index does not count them as shared subject matter: a demand
+# for vegetable growers and an offer of livestream training both 组织…培训 and 指导.
+GENERIC = frozenset("""
+社会 组织 社会组织 培训 指导 服务 活动 人员 需求 帮扶 项目 乡村 乡村振兴 农村 村级 村民 企业 协会 会员
+中心 范围 县区 各县区 能力 提升 建设 提高 支持 参与 志愿 推动 促进 实施 组建 计划 成员 对象 地点 形式
+""".split())
+
 _TERM = re.compile(r"(?:[^\W\d_]{2,}|[A-Za-z][A-Za-z0-9]*)\Z")  # letters only, 2+; or a Latin word
 
 

@@ -104,7 +104,8 @@ def record_pages(site, matches=None):
             "p": demand, "nearby": nearby,
             "rec_offers": _shown(site.projects, matches.demand_offers.get(demand.id, [])) if matches else [],
             "rec_orgs": _shown(site.organizations, matches.demand_orgs.get(demand.id, [])) if matches else [],
-            "rec_expired": bool(matches) and demand.status == "open" and demand.id not in matches.demand_offers,
+            "rec_expired": bool(matches) and demand.id not in matches.demand_offers,
+            "rec_wanted": demand.status == "open" or (demand.status == "matched" and demand.many_to_one),
             "crumbs": [{"path": "demands/", "name": "需求项目"}, {"path": None, "name": demand.title}]}
     for offer in offers:
         yield urls.record("offers", offer.id), "offer.html", {
