@@ -3,6 +3,7 @@
 Read top to bottom, a build is:
   1. load and validate the content repository (check; stop on any error);
   2. index: figures and the reference date, from the content, never the clock;
+     the match index (推荐对接), cached while what it reads is unchanged;
   3. render the Markdown sections with Pelican, and every record, region,
      field, listing and statistics page with the theme, in worker processes;
   4. open data, feeds and the sitemap;
@@ -22,6 +23,7 @@ from urllib.parse import urlparse
 
 from . import report, urls
 from .feeds import demand_feeds
+from .matchindex import index_files, match_site
 from .fingerprint import MANIFEST as MARKER, content_fingerprint, global_digest, manifest_bytes, read_manifest
 from .opendata import open_data
 from .pelican_content import PelicanFailed, render_content
@@ -148,10 +150,11 @@ def build_site(site_dir: Path, output: Path, siteurl: str | None, workers: int =
         base = global_digest(site)
         content = content_fingerprint(site, siteurl, base)
         content_files = render_markdown_sections(site, staging, siteurl, writer, content, manifest)
-        specs = list(record_pages(site)) + list(place_pages(site, today, urlparse(siteurl).path.rstrip("/")))
+        matches = match_site(site, today)
+        specs = list(record_pages(site, matches)) + list(place_pages(site, today, urlparse(siteurl).path.rstrip("/")))
         count, changed, fingerprints, extra = render_pages(
             site, specs, staging, workers, previous, before=manifest.get("pages", {}), base=base,
-            meanwhile=lambda: {**open_data(site), **demand_feeds(site, siteurl)})
+            meanwhile=lambda: {**open_data(site), **index_files(matches, today), **demand_feeds(site, siteurl)})
         write_files(writer, extra)
         pages = [urls.output_file(path) for path, _template, _context in specs] + content_files
         write_files(writer, {"sitemap.xml": sitemap(pages, siteurl),

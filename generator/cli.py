@@ -1,4 +1,4 @@
-"""The `zhuanlan` command line: check and build (more commands come later)."""
+"""The `zhuanlan` command line."""
 from __future__ import annotations
 
 import argparse
@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from . import report
+from .cli_match import add_commands as add_match_commands, run_match, run_search
 from .messages import render
 from .problems import Problem
 
@@ -62,6 +63,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--site", type=Path, help="内容仓库目录（默认：当前目录或自带的示例站点）")
     serve.add_argument("--output", type=Path, help="预览用的输出目录（默认：站点目录下的 output/）")
     serve.add_argument("--port", type=int, default=8000, help="端口（默认 8000，只在本机 127.0.0.1 上提供）")
+    add_match_commands(commands, "内容仓库目录（默认：当前目录或自带的示例站点）")
     return parser
 
 
@@ -174,8 +176,10 @@ def run_serve(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     handler = {"check": run_check, "build": run_build, "serve": run_serve, "init": run_init,
-               "new": run_new, "template": run_template,
-               "import": run_import, "diff": run_diff}[args.command]
+               "new": run_new, "template": run_template, "import": run_import, "diff": run_diff,
+               "match": run_match, "search": run_search}[args.command]
+    if args.command in ("match", "search"):
+        args.site = args.site or default_site()
     try:
         return handler(args)
     except KeyboardInterrupt:

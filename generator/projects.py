@@ -19,7 +19,7 @@ COMMON = {
     "status": "状态", "beneficiaries": "受益对象", "budget": "金额（元）", "period": "实施周期",
 }
 DEMAND_LABELS = {**COMMON, "county": "需求所在县区代码", "field": "领域", "matched_orgs": "承接组织",
-                 "contact": "联系方式"}
+                 "many_to_one": "多对一（已对接后仍欢迎更多组织承接）", "contact": "联系方式"}
 SUPPLY_LABELS = {**COMMON, "org": "提供方组织代码", "fields": "领域", "service_regions": "服务地区",
                  "capacity": "服务能力"}
 CONTACT_LABELS = {"unit": "单位", "phone": "办公电话", "office_line": "是否公开办公电话"}
@@ -43,6 +43,7 @@ class Project:
     deadline: dt.date | None = None
     status: str | None = None
     matched_orgs: list[str] = field(default_factory=list)
+    many_to_one: bool = False  # demand: once matched, still open to more organizations (多对一)
     beneficiaries: str | None = None
     budget: int | float | None = None
     period: str | None = None
@@ -109,6 +110,7 @@ def _demand(project: Project, reader: FieldReader, vocabulary: Vocabulary) -> No
     project.fields = [one] if one else []
     project.status = reader.choice("status", status_choices(DEMAND_STATUSES), "需求状态", True)
     project.matched_orgs = [item.value for item in reader.items("matched_orgs")]
+    project.many_to_one = bool(reader.flag("many_to_one"))
     if project.status in MATCHED_STATUSES and not project.matched_orgs:
         reader.problems.at("E211", reader.rel, reader.node("status"), status=DEMAND_STATUSES[project.status])
     elif project.status == "open" and project.matched_orgs:

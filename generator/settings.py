@@ -19,6 +19,8 @@ class Setting:
     kind: str  # text | url | integer
     default: object
     help: str
+    low: int = 5  # integers: the smallest and largest value allowed
+    high: int = 200
 
 
 SETTINGS = [
@@ -36,6 +38,16 @@ SETTINGS = [
     Setting("portal_footer", "text", "", "门户网站页脚 HTML 片段的文件路径（相对站点目录，由主管部门提供）。"),
     Setting("sample_notice", "text", "", "示例站点提示语；填写后每页顶部都会显示，正式站点留空。"),
     Setting("per_page", "integer", 20, "列表页每页显示的条数（5 到 200）。"),
+    Setting("match_count", "integer", 5, "推荐对接：每个需求页推荐的供给项目数和社会组织数，以及每个组织页、"
+            "供给页推荐的需求数（1 到 20）。", 1, 20),
+    Setting("match_weight_field", "integer", 40, "推荐对接评分：领域相同的分值（0 到 100）。领域不同的不推荐。", 0, 100),
+    Setting("match_weight_forms", "integer", 20, "推荐对接评分：帮扶方式的分值，按需求所要帮扶方式中对方能提供的比例计"
+            "（0 到 100）。", 0, 100),
+    Setting("match_weight_text", "integer", 30, "推荐对接评分：文字相关度（共同关键词）的最高分值（0 到 100）。", 0, 100),
+    Setting("match_weight_county", "integer", 10, "推荐对接评分：服务范围直接写明需求所在县区时加的分（0 到 100）。", 0, 100),
+    Setting("match_weight_city", "integer", 5, "推荐对接评分：服务范围写明需求所在市（未写县区）时加的分（0 到 100）。",
+            0, 100),
+    Setting("match_min_score", "integer", 55, "推荐对接：总分达到这个值才推荐（0 到 300）。", 0, 300),
 ]
 BY_NAME = {setting.name: setting for setting in SETTINGS}
 
@@ -85,7 +97,7 @@ def load_settings(root: Node | None, rel: str, problems: Problems) -> dict:
     reader = FieldReader(known, rel, problems, {name: name for name in BY_NAME})
     for setting in SETTINGS:
         if setting.kind == "integer":
-            value = reader.integer(setting.name, False, 5, 200)
+            value = reader.integer(setting.name, False, setting.low, setting.high)
         elif setting.kind == "url":
             value = reader.url(setting.name)
         else:

@@ -18,6 +18,7 @@ from .organizations import Organization, load_organization
 from .pages import SECTIONS, Page, load_page
 from .problems import Problems
 from .projects import Project, load_project
+from .duplicates import check_duplicates
 from .references import check_references
 from .regions import Regions, load_regions
 from .settings import check_fragments, fragment_positions, load_settings
@@ -131,6 +132,7 @@ def _load_site(root: Path, use_cache: bool, workers: int) -> tuple[Site, Problem
         site.pages[section] = read(section, read_page, markdown=True, context=context)
     cache.save()
     check_references(site, problems)
+    check_duplicates(site, problems)
     return site, problems
 
 

@@ -189,7 +189,7 @@ class FileCache:
             if entry.name not in self.used:
                 _remove(entry)
         for other in self.folder.parent.iterdir():
-            if other != self.folder:
+            if other != self.folder and other.name != "match":  # the match index keeps its own
                 _remove(other)
 
 

@@ -73,8 +73,15 @@ def _demand_order(site, project) -> tuple:
     return (project.status != "open", not (region and region.key), -project.published.toordinal(), project.id)
 
 
-def record_pages(site):
-    """Every listing and record page of demands, offers and organizations."""
+def _shown(records: dict, items: list[dict]) -> list[dict]:
+    """Recommendations for a page: the record itself, its score and its reasons' texts."""
+    return [{"r": records[item["id"]], "score": item["score"], "reasons": [r["text"] for r in item["reasons"]]}
+            for item in items if item["id"] in records]
+
+
+def record_pages(site, matches=None):
+    """Every listing and record page of demands, offers and organizations, with the
+    match index's recommendations (matching.MatchIndex) when given."""
     demands = sorted(site.demands, key=lambda p: _demand_order(site, p))
     offers = sorted(site.offers, key=lambda p: (p.status != "open", -p.published.toordinal(), p.id))
     orgs = sorted(site.organizations.values(), key=lambda o: (o.level != "省管", o.county or "", o.id))
@@ -95,11 +102,16 @@ def record_pages(site):
         nearby = [d for d in open_by_county.get(demand.county, [])[:6] if d.id != demand.id][:5]
         yield urls.record("demands", demand.id), "demand.html", {
             "p": demand, "nearby": nearby,
+            "rec_offers": _shown(site.projects, matches.demand_offers.get(demand.id, [])) if matches else [],
+            "rec_orgs": _shown(site.organizations, matches.demand_orgs.get(demand.id, [])) if matches else [],
+            "rec_expired": bool(matches) and demand.id not in matches.demand_offers,
+            "rec_wanted": demand.status == "open" or (demand.status == "matched" and demand.many_to_one),
             "crumbs": [{"path": "demands/", "name": "需求项目"}, {"path": None, "name": demand.title}]}
     for offer in offers:
         yield urls.record("offers", offer.id), "offer.html", {
-            "p": offer, "crumbs": [{"path": "offers/", "name": "供给项目"}, {"path": None, "name": offer.title}]}
+            "p": offer, "rec_demands": _shown(site.projects, matches.offer_demands.get(offer.id, [])) if matches else [], "crumbs": [{"path": "offers/", "name": "供给项目"}, {"path": None, "name": offer.title}]}
     for org in orgs:
         yield urls.record("orgs", org.id), "org.html", {
             "o": org, "offers": offers_by_org.get(org.id, []), "taken": taken.get(org.id, []),
+            "rec_demands": _shown(site.projects, matches.org_demands.get(org.id, [])) if matches else [],
             "crumbs": [{"path": "orgs/", "name": "社会组织"}, {"path": None, "name": org.name}]}

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from .fields import FieldReader, describe
 from .identifiers import is_safe_id
-from .nodes import Mapping, Node, Sequence
+from .nodes import Mapping, Node, Scalar, Sequence
 from .problems import Problems
 
 ORG_TYPES = {"社会团体": "社会团体", "社会服务机构": "社会服务机构", "基金会": "基金会"}
@@ -42,6 +42,7 @@ class Vocabulary:
     fields: list[Field] = field(default_factory=list)
     forms: list[str] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)
+    related: list[tuple[str, ...]] = field(default_factory=list)  # groups of related words (matching)
 
     @property
     def field_choices(self) -> dict[str, str]:
@@ -59,7 +60,8 @@ class Vocabulary:
         return {category: category for category in self.categories}
 
 
-_LABELS = {"fields": "领域", "forms": "帮扶方式", "categories": "社会组织类别"}
+_LABELS = {"fields": "领域", "forms": "帮扶方式", "categories": "社会组织类别", "related": "相关词"}
+_RELATED_HINT = "每组写成一行 - [销售渠道, 电商, 直播带货]，至少两个词。"
 
 
 def load_vocabulary(root: Node | None, rel: str, problems: Problems) -> Vocabulary:
@@ -97,5 +99,28 @@ def load_vocabulary(root: Node | None, rel: str, problems: Problems) -> Vocabula
                 vocabulary.fields.append(Field(slug.value, name))
     vocabulary.forms = [item.value for item in reader.items("forms", True)]
     vocabulary.categories = [item.value for item in reader.items("categories", True)]
+    vocabulary.related = _related(reader, rel, problems)
     return vocabulary
+
+
+def _related(reader: FieldReader, rel: str, problems: Problems) -> list[tuple[str, ...]]:
+    """Optional groups of words the match index treats as related: a demand that says
+    one of them shares a keyword with a candidate that says another."""
+    node = reader.node("related")
+    if node is None:
+        return []
+    if not isinstance(node, Sequence):
+        problems.at("E203", rel, node, field="related", expected="相关词组的列表", actual=describe(node),
+                    type_hint=_RELATED_HINT)
+        return []
+    groups = []
+    for group in node.items:
+        words = [w for w in (group.items if isinstance(group, Sequence) else [])
+                 if isinstance(w, Scalar) and not w.is_null and len(w.value.strip()) >= 2]
+        if not isinstance(group, Sequence) or len(words) != len(group.items) or len(words) < 2:
+            problems.at("E203", rel, group, field="related", expected="一组至少两个词（每个词两个字以上）",
+                        actual=describe(group), type_hint=_RELATED_HINT)
+            continue
+        groups.append(tuple(dict.fromkeys(w.value.strip() for w in words)))
+    return groups
 

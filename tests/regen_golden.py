@@ -29,6 +29,18 @@ def regen_pages() -> None:
             print(f"golden {template}: {path}")
 
 
+def regen_match_index() -> None:
+    from generator.build import reference_date
+    from generator.matchindex import index_json, match_site
+    from generator.site import load_site
+    from support import REPO
+    site, _problems = load_site(REPO, use_cache=False)
+    today = reference_date(site)
+    (GOLDEN / "match-index.json").write_bytes(index_json(match_site(site, today, use_cache=False), today))
+    print("golden match-index.json")
+
+
 if __name__ == "__main__":
     regen_corpus()
     regen_pages()
+    regen_match_index()

@@ -61,7 +61,7 @@ def test_county_and_city_feeds(sample):
     site, feeds = sample
     cao = feeds[urls.feed("regions", "371721")]
     assert entry_ids(cao) == ids_in_order([d for d in site.demands if d.county == "371721"])
-    assert len(entries(cao)) == 4
+    assert len(entries(cao)) == 5
     heze = entry_ids(feeds[urls.feed("regions", "371700")])
     assert set(entry_ids(cao)) <= set(heze)
     assert len(heze) == sum(1 for d in site.demands if d.county.startswith("3717"))

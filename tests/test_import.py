@@ -66,7 +66,7 @@ def test_without_write_it_only_shows_what_would_change(tmp_path):
     assert out.splitlines() == [
         "demand.xlsx：共 1 行，新增 1 条记录，修改 0 条，没有变化 0 条。",
         "data/projects/371721.yaml",
-        "  新增 d-371721-2025-005「曹县留守儿童暑期课堂」（需求项目 第 2 行）",
+        "  新增 d-371721-2025-006「曹县留守儿童暑期课堂」（需求项目 第 2 行）",
         "这是预览，没有写入任何文件；确认无误后加 --write 写入。",
     ]
 
@@ -80,7 +80,7 @@ def test_new_rows_are_appended_to_their_countys_file_and_check_clean(tmp_path):
     assert code == 0, out
     after = (root / "data/projects/371721.yaml").read_text(encoding="utf-8")
     assert after.startswith(before)  # comments and every record already there kept byte for byte
-    assert "- id: d-371721-2025-005\n  kind: demand\n" in after
+    assert "- id: d-371721-2025-006\n  kind: demand\n" in after
     assert "  contact: {unit: 曹县民政局（示例）, phone: \"0530-00000000\"}\n" in after
     assert "  description: |\n    第一段。\n\n    - 要点一\n    - 要点二\n" in after
     jz = (root / "data/projects/371726.yaml").read_text(encoding="utf-8")

@@ -104,7 +104,7 @@ def test_caoxian_download_matches_the_json(sample):
     all_demands = json.loads(files["data/demands.json"])
     open_cao = [d for d in all_demands if d["county"] == "371721" and d["status"] == "open"]
     county = json.loads(files[urls.download("regions", "json", "371721")])
-    assert county == open_cao and len(county) == 2
+    assert county == open_cao and len(county) == 3
     assert len(rows(files[urls.download("regions", "csv", "371721")])) - 1 == len(county)
     heze = json.loads(files[urls.download("regions", "json", "371700")])
     assert {d["id"] for d in county} <= {d["id"] for d in heze}
@@ -139,7 +139,7 @@ def test_each_regions_excel_file_holds_the_same_rows_as_its_csv(sample):
         assert len(sheet) == len(table)
         as_text = [[str(value) for value in row] + [""] * (len(sheet[0]) - len(row)) for row in sheet[1:]]
         assert as_text == [[cell.removeprefix("'") for cell in row] for row in table[1:]]
-    assert len(sheet_rows(files[urls.download("regions", "xlsx", "371721")])) == 3
+    assert len(sheet_rows(files[urls.download("regions", "xlsx", "371721")])) == 4  # the header and 曹县’s three open demands
     assert load_workbook(io.BytesIO(files[urls.download("regions", "xlsx", "371721")])).sheetnames == ["征集中的需求"]
 
 

@@ -1,0 +1,145 @@
+"""BM25F text relevance for many queries at once, as sparse matrices.
+
+It computes exactly what Whoosh's BM25F gives for an OR query of the terms in
+several fields (B = 0.75, K1 = 1.2; a test holds the two together):
+
+    score(query, doc) = sum over fields f, distinct query terms t in doc's f:
+        idf_f(t) * tf * (K1 + 1) / (tf + K1 * (1 - B + B * fl / avgfl_f))
+
+    idf_f(t)  = ln(N / (df_f(t) + 1)) + 1, N documents in the collection
+    fl        the document's field length (terms), rounded down the way Whoosh
+              stores it in one byte (ROUNDED_LENGTHS)
+    avgfl_f   the field's total length (unrounded) over N
+
+Every factor but the query belongs to the document, so a collection is one
+matrix W (documents x vocabulary) of summed per-field weights, and the scores of
+a block of queries are Q @ W.T with Q the queries' 0/1 term rows.
+"""
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass
+from math import log
+
+import numpy as np
+from scipy import sparse
+
+B, K1 = 0.75, 1.2
+# Whoosh keeps a field length in one byte: the smallest of these at least as large as the length
+ROUNDED_LENGTHS = [int(round((pow(1.033, n) - 1) * 27)) for n in range(256)]
+
+
+def rounded_length(length: int) -> int:
+    if length >= ROUNDED_LENGTHS[-1]:
+        return ROUNDED_LENGTHS[-1]
+    return ROUNDED_LENGTHS[bisect_left(ROUNDED_LENGTHS, length)]
+
+
+@dataclass
+class Collection:
+    """The documents one kind of candidate (offers, organizations) is scored as."""
+    vocabulary: dict[str, int]  # term -> column
+    weights: sparse.csr_matrix  # documents x vocabulary: the summed BM25F weight of each term
+    count: int  # documents
+    idf: dict[str, np.ndarray]  # per field: idf of each vocabulary term
+    average: dict[str, float]  # per field: average length
+    _terms: list[str] | None = None
+
+    def self_score(self, document: dict[str, list[str]], ignored: frozenset[str] = frozenset()) -> float:
+        """The score a document would get for its own terms as the query, were it in the
+        collection (a term the collection lacks has document frequency 0): the most a
+        query can expect, used to tell a strong text match from a weak one. Terms in
+        `ignored` do not count (they still count in the document's length)."""
+        query = {t for words in document.values() for t in words if t not in ignored}
+        unseen = log(self.count or 1) + 1.0
+        total = 0.0
+        for name, words in document.items():
+            if name not in self.idf or not words:
+                continue
+            counts: dict[str, int] = {}
+            for term in words:
+                counts[term] = counts.get(term, 0) + 1
+            fl = rounded_length(len(words))
+            for term, tf in counts.items():
+                if term in query:
+                    column = self.vocabulary.get(term)
+                    idf = self.idf[name][column] if column is not None else unseen
+                    total += idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / self.average[name])))
+        return total
+
+    def query_rows(self, queries: list[list[str]]) -> sparse.csr_matrix:
+        """0/1 rows of each query's distinct terms that the collection knows."""
+        indptr, indices = [0], []
+        for query in queries:
+            columns = sorted({self.vocabulary[t] for t in query if t in self.vocabulary})
+            indices.extend(columns)
+            indptr.append(len(indices))
+        data = np.ones(len(indices), dtype=np.float64)
+        return sparse.csr_matrix((data, np.array(indices, dtype=np.int64), np.array(indptr, dtype=np.int64)),
+                                 shape=(len(queries), len(self.vocabulary)))
+
+    def scores(self, query_rows: sparse.csr_matrix) -> np.ndarray:
+        """Dense (queries x documents) BM25F scores of a block of query rows."""
+        return (query_rows @ self.weights.T).toarray()
+
+    def query_columns(self, query: list[str]) -> frozenset[int]:
+        return frozenset(self.vocabulary[t] for t in query if t in self.vocabulary)
+
+    def contributions(self, doc: int, columns: frozenset[int]) -> list[tuple[float, str]]:
+        """What each query term (query_columns) adds to one document's score, largest
+        first, ties by term."""
+        start, stop = self.weights.indptr[doc], self.weights.indptr[doc + 1]
+        names = self.terms
+        shared = [(weight, names[column]) for column, weight in zip(self.weights.indices[start:stop].tolist(),
+                                                                    self.weights.data[start:stop].tolist())
+                  if column in columns]
+        return sorted(shared, key=lambda pair: (-pair[0], pair[1]))
+
+    @property
+    def terms(self) -> list[str]:
+        """Column -> term."""
+        if self._terms is None:
+            self._terms = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
+        return self._terms
+
+
+def build_collection(documents: list[dict[str, list[str]]], fields: tuple[str, ...]) -> Collection:
+    """documents: for each document, its terms per field (in order, repeated)."""
+    count = len(documents)
+    vocabulary: dict[str, int] = {}
+    for doc in documents:
+        for name in fields:
+            for term in doc.get(name, ()):
+                if term not in vocabulary:
+                    vocabulary[term] = len(vocabulary)
+    total = None
+    idfs, averages = {}, {}
+    for name in fields:
+        rows, cols, tfs, lengths = [], [], [], []
+        field_total = 0
+        for number, doc in enumerate(documents):
+            words = doc.get(name, ())
+            field_total += len(words)
+            counts: dict[int, int] = {}
+            for term in words:
+                column = vocabulary[term]
+                counts[column] = counts.get(column, 0) + 1
+            rows.extend([number] * len(counts))
+            cols.extend(counts)
+            tfs.extend(counts.values())
+            lengths.append(rounded_length(len(words)))
+        rows_a, cols_a = np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64)
+        tf = np.array(tfs, dtype=np.float64)
+        avgfl = (field_total / (count or 1)) or 1
+        df = np.bincount(cols_a, minlength=len(vocabulary))
+        idf = np.log(count / (df + 1.0)) + 1.0 if count else np.zeros(len(vocabulary))
+        fl = np.array(lengths, dtype=np.float64)[rows_a]
+        idfs[name], averages[name] = idf, avgfl
+        weight = idf[cols_a] * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
+        part = sparse.csr_matrix((weight, (rows_a, cols_a)), shape=(count, len(vocabulary)))
+        total = part if total is None else total + part
+    if total is None:
+        total = sparse.csr_matrix((count, len(vocabulary)))
+    total.sort_indices()
+    return Collection(vocabulary, total.tocsr(), count, idfs, averages)
+

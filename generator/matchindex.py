@@ -1,0 +1,164 @@
+"""The match index as a build stage: computed once per content (cached under
+.zhuanlan-cache/match/ by a digest of everything it reads), published as
+data/match-index.json with its JSON Schema.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import pickle
+import tempfile
+from pathlib import Path
+
+from .matching import MatchIndex, MatchWeights, compute_matches
+from .sources import CACHE_DIR, code_digest
+
+MATCH_CACHE = "match"  # folder under CACHE_DIR
+INDEX_PATH = "data/match-index.json"
+SCHEMA_PATH = "data/schema/match-index.schema.json"
+LEVELS = {"county": "县区", "city": "市", "province": "全省", "partner": "省外协作地区"}
+REASON_TYPES = {"field": "领域相同", "region": "服务范围覆盖需求所在地", "forms": "能提供需求所要的帮扶方式",
+                "keywords": "共同关键词（文字中贡献最大的词）",
+                "related": "相关词（词表 related 中与需求用词同组的词）", "key_county": "需求在重点帮扶县"}
+
+
+def inputs_digest(site, today: dt.date, weights: MatchWeights) -> str:
+    """Everything the index is computed from: code, weights, date, regions, vocabulary
+    and the matched fields of every demand, offer and organization."""
+    digest = hashlib.sha256(f"{code_digest()}\0{weights}\0{today}\0".encode())
+    digest.update(repr(sorted((r.code, r.level, r.parent, r.key, r.name) for r in site.regions.by_code.values()))
+                  .encode())
+    digest.update(repr(site.vocabulary).encode())
+    for key in sorted(site.projects):
+        p = site.projects[key]
+        digest.update(repr((p.id, p.kind, p.title, p.summary, p.description, p.county, p.fields, p.forms,
+                            p.service_regions, p.status, p.deadline, p.matched_orgs)).encode())
+    for key in sorted(site.organizations):
+        o = site.organizations[key]
+        digest.update(repr((o.id, o.name, o.services, o.fields, o.forms, o.service_regions)).encode())
+    return digest.hexdigest()
+
+
+def match_site(site, today: dt.date, use_cache: bool = True) -> MatchIndex:
+    """The site's match index, from the cache when nothing it reads has changed."""
+    weights = MatchWeights.from_settings(site.settings)
+    folder = Path(site.root) / CACHE_DIR / MATCH_CACHE
+    key = inputs_digest(site, today, weights)
+    if use_cache:
+        try:
+            with open(folder / key, "rb") as handle:
+                cached = pickle.load(handle)
+            if isinstance(cached, MatchIndex):
+                return cached
+        except Exception:  # missing or damaged: compute it
+            pass
+    index = compute_matches(site, today, weights)
+    if use_cache:
+        _store(folder, key, index)
+    return index
+
+
+def _store(folder: Path, key: str, index: MatchIndex) -> None:
+    tmp = None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump(index, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, folder / key)
+        for entry in folder.iterdir():  # one index is kept: the latest
+            if entry.name != key:
+                entry.unlink()
+    except OSError:  # an unwritable cache folder only costs time
+        if tmp and os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def index_json(index: MatchIndex, today: dt.date) -> bytes:
+    """data/match-index.json: one object; each demand, offer and organization on its own line."""
+    def lines(entries: dict[str, list[dict]], key: str) -> str:
+        rows = [json.dumps({"id": ident, key: entries[ident]}, ensure_ascii=False) for ident in sorted(entries)]
+        return "[\n" + ",\n".join(rows) + "\n]" if rows else "[]"
+
+    demand_rows = [json.dumps({"id": ident, "offers": index.demand_offers[ident],
+                               "organizations": index.demand_orgs.get(ident, [])}, ensure_ascii=False)
+                   for ident in sorted(index.demand_offers)]
+    head = json.dumps({"date": today.isoformat(), "weights": _weights(index.weights)}, ensure_ascii=False)
+    text = (head[:-1] + ',\n"demands": ' + ("[\n" + ",\n".join(demand_rows) + "\n]" if demand_rows else "[]")
+            + ',\n"offers": ' + lines(index.offer_demands, "demands")
+            + ',\n"organizations": ' + lines(index.org_demands, "demands") + "\n}\n")
+    return text.encode("utf-8")
+
+
+def _weights(weights: MatchWeights) -> dict:
+    return {"field": weights.field, "forms": weights.forms, "text": weights.text, "county": weights.county,
+            "city": weights.city, "min_score": weights.min_score, "count": weights.count}
+
+
+def _recommendation(target: str, pattern: dict) -> dict:
+    return {"type": "object", "additionalProperties": False, "required": ["id", "score", "level", "reasons"],
+            "properties": {
+                "id": {**pattern, "title": target, "description": f"{target}的编号。"},
+                "score": {"type": "number", "title": "得分", "description": "按 weights 计算的总分，保留两位小数；"
+                          "同分按编号排序。"},
+                "level": {"type": "string", "enum": list(LEVELS), "title": "覆盖层级",
+                          "description": "服务范围以哪一级覆盖需求所在地：" +
+                          "、".join(f"{k}（{v}）" for k, v in LEVELS.items()) + "。"},
+                "reasons": {"type": "array", "title": "推荐理由", "description": "页面上显示的理由，依次排列。",
+                            "items": {"type": "object", "additionalProperties": False,
+                                      "required": ["type", "text", "values"],
+                                      "properties": {
+                                          "type": {"type": "string", "enum": list(REASON_TYPES),
+                                                   "description": "理由类型：" + "、".join(
+                                                       f"{k}（{v}）" for k, v in REASON_TYPES.items()) + "。"},
+                                          "text": {"type": "string", "description": "页面上显示的中文理由。"},
+                                          "values": {"type": "array", "items": {"type": "string"},
+                                                     "description": "理由涉及的值：领域、地区代码、帮扶方式或关键词。"}}}}}}
+
+
+def index_schema() -> dict:
+    project = {"type": "string", "pattern": "^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"}
+    uscc = {"type": "string", "pattern": "^[0-9A-HJ-NPQRTUWXY]{18}$"}
+
+    def entries(title: str, pattern: dict, key: str, item: dict, what: str) -> dict:
+        return {"type": "array", "title": title, "description": what,
+                "items": {"type": "object", "additionalProperties": False, "required": ["id", key],
+                          "properties": {"id": pattern, key: {"type": "array", "items": item}}}}
+
+    weight = {"type": "integer"}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "schema/match-index.schema.json",
+        "title": "推荐对接索引",
+        "description": "每个征集中的需求推荐的供给项目和社会组织，以及每个社会组织、供给项目适合的需求（data/match-index.json）。",
+        "type": "object", "additionalProperties": False,
+        "required": ["date", "weights", "demands", "offers", "organizations"],
+        "properties": {
+            "date": {"type": "string", "format": "date", "title": "基准日期",
+                     "description": "判断需求和供给是否过了截止日期所用的日期（内容中最新的日期）。"},
+            "weights": {"type": "object", "title": "评分设置", "description": "site.yaml 中 match_ 开头的设置。",
+                        "additionalProperties": False,
+                        "required": ["field", "forms", "text", "county", "city", "min_score", "count"],
+                        "properties": {k: weight for k in ("field", "forms", "text", "county", "city", "min_score",
+                                                            "count")}},
+            "demands": {**entries("需求", project, "offers", _recommendation("供给项目", project),
+                                  "每个征集中且未过截止日期的需求；organizations 为推荐的社会组织。"),
+                        "items": {"type": "object", "additionalProperties": False,
+                                  "required": ["id", "offers", "organizations"],
+                                  "properties": {"id": project,
+                                                 "offers": {"type": "array",
+                                                            "items": _recommendation("供给项目", project)},
+                                                 "organizations": {"type": "array",
+                                                                   "items": _recommendation("社会组织", uscc)}}}},
+            "offers": entries("供给项目", project, "demands", _recommendation("需求", project),
+                              "每个征集中且未过截止日期的供给项目适合的需求：重点帮扶县的需求在前。"),
+            "organizations": entries("社会组织", uscc, "demands", _recommendation("需求", project),
+                                     "每个社会组织适合的需求：重点帮扶县的需求在前。"),
+        },
+    }
+
+
+def index_files(index: MatchIndex, today: dt.date) -> dict[str, bytes]:
+    return {INDEX_PATH: index_json(index, today),
+            SCHEMA_PATH: (json.dumps(index_schema(), ensure_ascii=False, indent=1) + "\n").encode("utf-8")}

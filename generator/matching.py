@@ -1,0 +1,332 @@
+"""The match index: for every open demand the offers and organizations that fit it
+best, and for every organization and offer the open demands it fits, each with
+its reasons.
+
+Rules (weights from site.yaml, see MatchWeights):
+
+- Demands: status open and not past their deadline, or matched but marked
+  many_to_one (多对一: more organizations welcome; those who took it are left out).
+  Completed, closed, other matched and expired demands get no recommendations
+  (their pages show who took them).
+- Candidates: offers with status open and not past their deadline; every
+  organization (except those that already took the demand).
+- Region is decisive: a candidate must serve the demand's county, its city or
+  the whole province; a partner region outside the province only when named.
+- A candidate must work in the demand's field (领域相同) and share at least one
+  keyword with the demand beyond the words nearly every project uses
+  (tokens.GENERIC: 培训, 服务, 组织 …); those words do not count in the text term.
+  The department's groups of related words (vocabulary `related`) extend a demand's
+  words: a demand that says 销售渠道 also looks for 电商 when they share a group.
+- score = field + forms x (share of the demand's forms of help it offers)
+          + text x min(1, BM25F / (SATURATION x the demand's score against itself))
+          + county x [serves the county itself] + city x [serves its city, not named county]
+  and a candidate is recommended when its score reaches min_score. The text term is
+  absolute (against what the demand's own words would score), not relative to the
+  other candidates, so that the best of several poor text matches stays poor.
+- A demand's list: highest score first, ties by id. An organization's or offer's
+  list: demands in key assistance counties (重点帮扶县) first, then score, then id.
+
+One score per (demand, candidate) pair serves both directions, so a demand page
+and an organization page never disagree about a pair.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from bisect import bisect_left
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .bm25 import Collection, build_collection
+from .tokens import GENERIC, terms
+
+FIELDS = ("title", "summary", "description")
+KEYWORDS = 3  # shared terms named in a reason
+SATURATION = 0.25  # a quarter of a demand's score against itself counts as full text relevance
+
+
+@dataclass(frozen=True)
+class MatchWeights:
+    field: int = 40
+    forms: int = 20
+    text: int = 30
+    county: int = 10
+    city: int = 5
+    min_score: int = 55
+    count: int = 5
+
+    @classmethod
+    def from_settings(cls, settings: dict) -> "MatchWeights":
+        return cls(**{name: int(settings.get(f"match_{name}" if name in ("min_score", "count")
+                                             else f"match_weight_{name}", default))
+                      for name, default in dataclasses.asdict(cls()).items()})
+
+
+@dataclass
+class MatchIndex:
+    """Each list holds recommendation dicts: {id, score, level, reasons: [{type, text, values}]}."""
+    weights: MatchWeights
+    demand_offers: dict[str, list[dict]] = field(default_factory=dict)
+    demand_orgs: dict[str, list[dict]] = field(default_factory=dict)
+    offer_demands: dict[str, list[dict]] = field(default_factory=dict)
+    org_demands: dict[str, list[dict]] = field(default_factory=dict)
+
+
+def is_current(record, today: dt.date) -> bool:
+    return record.status == "open" and (record.deadline is None or record.deadline >= today)
+
+
+def wants_candidates(demand, today: dt.date) -> bool:
+    """Open and not expired; or matched already but open to more organizations (多对一)."""
+    if demand.status == "matched" and demand.many_to_one:
+        return demand.deadline is None or demand.deadline >= today
+    return is_current(demand, today)
+
+
+def offer_document(offer) -> dict[str, list[str]]:
+    return {"title": terms(offer.title), "summary": terms(offer.summary), "description": terms(offer.description)}
+
+
+def org_document(org) -> dict[str, list[str]]:
+    return {"title": terms(org.name), "summary": terms(org.services or ""), "description": []}
+
+
+class _Side:
+    """One kind of candidate as arrays: who names which region, fields, forms, text."""
+
+    def __init__(self, records: list, documents: list[dict], region_index: dict[str, int],
+                 fields: dict[str, int], forms: dict[str, int]) -> None:
+        self.records = records
+        self.ids = [r.id for r in records]
+        self.collection: Collection = build_collection(documents, FIELDS)
+        self.naming: dict[int, list[int]] = {}  # region -> candidates whose service_regions name it
+        self.fields = np.zeros((len(records), len(fields) + 1), dtype=bool)
+        self.forms = np.zeros((len(records), len(forms)), dtype=np.float64)
+        for number, record in enumerate(records):
+            for code in dict.fromkeys(record.service_regions):
+                if code in region_index:
+                    self.naming.setdefault(region_index[code], []).append(number)
+            for name in record.fields:
+                if name in fields:
+                    self.fields[number, fields[name]] = True
+            for name in record.forms:
+                if name in forms:
+                    self.forms[number, forms[name]] = 1.0
+
+    def named(self, region: int | None) -> np.ndarray:
+        return np.array(self.naming.get(region, []), dtype=np.int64)
+
+
+@dataclass
+class _Demands:
+    """The current demands as arrays, grouped by (county, field): a group shares its candidates."""
+    records: list
+    documents: list[dict]
+    queries: list[list[str]]  # the demand's own terms (no generic words), then related ones
+    related: list[dict[str, str]]  # per demand: a related term it gained -> the demand's word that brought it
+    forms: np.ndarray
+    key: np.ndarray
+    groups: dict[tuple[str, int], list[int]]
+
+
+def _demands(site, today: dt.date, fields: dict[str, int], forms: dict[str, int], every: bool) -> _Demands:
+    records = sorted((d for d in site.demands if every or wants_candidates(d, today)), key=lambda d: d.id)
+    documents = [offer_document(d) for d in records]
+    wanted = np.zeros((len(records), len(forms)), dtype=np.float64)
+    groups: dict[tuple[str, int], list[int]] = {}
+    for number, demand in enumerate(records):
+        for name in demand.forms:
+            if name in forms:
+                wanted[number, forms[name]] = 1.0
+        if demand.fields and demand.fields[0] in fields and site.regions.get(demand.county) is not None:
+            groups.setdefault((demand.county, fields[demand.fields[0]]), []).append(number)
+    key = np.array([bool(site.regions.get(d.county) and site.regions.get(d.county).key) for d in records])
+    queries, related = [], []
+    for demand, document in zip(records, documents):
+        own = [t for t in document["title"] + document["summary"] + document["description"] if t not in GENERIC]
+        gained = _related_terms(site.vocabulary.related, demand, set(own))
+        queries.append(own + list(gained))
+        related.append(gained)
+    return _Demands(records, documents, queries, related, wanted, key, groups)
+
+
+def _related_terms(groups: list[tuple[str, ...]], demand, own: set[str]) -> dict[str, str]:
+    """The terms of the words related (vocabulary.related) to words the demand's text
+    says, each with the first word of the demand that brought it."""
+    text = "\n".join((demand.title, demand.summary or "", demand.description or ""))
+    gained: dict[str, str] = {}
+    for group in groups:
+        said = next((word for word in group if word in text), None)
+        if said is None:
+            continue
+        for word in group:
+            if word not in text:
+                for term in terms(word):
+                    if term not in own and term not in GENERIC:
+                        gained.setdefault(term, said)
+    return gained
+
+
+def compute_matches(site, today: dt.date, weights: MatchWeights, every_demand: bool = False) -> MatchIndex:
+    """The whole index, both directions. every_demand (benchmarks): score every demand,
+    whatever its status and deadline."""
+    region_index = {code: number for number, code in enumerate(sorted(site.regions.by_code))}
+    field_index = {f.name: number for number, f in enumerate(site.vocabulary.fields)}
+    form_index = {name: number for number, name in enumerate(site.vocabulary.forms)}
+    demands = _demands(site, today, field_index, form_index, every_demand)
+    offers = sorted((o for o in site.offers if is_current(o, today)), key=lambda o: o.id)
+    orgs = sorted(site.organizations.values(), key=lambda o: o.id)
+    sides = {"offers": _Side(offers, [offer_document(o) for o in offers], region_index, field_index, form_index),
+             "orgs": _Side(orgs, [org_document(o) for o in orgs], region_index, field_index, form_index)}
+    result = MatchIndex(weights)
+    for demand in demands.records:
+        result.demand_offers[demand.id], result.demand_orgs[demand.id] = [], []
+    for kind, side in sides.items():
+        reasons = _Reasons(site, demands, side)
+        forward = result.demand_offers if kind == "offers" else result.demand_orgs
+        query_rows = side.collection.query_rows(demands.queries)
+        pairs: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        for (county, field_number), rows in sorted(demands.groups.items()):
+            at_county, at_city, candidates = _candidates(site, side, county, field_number, region_index)
+            if not len(candidates):
+                continue
+            rows_a = np.array(rows, dtype=np.int64)
+            selves = np.array([side.collection.self_score(demands.documents[row], GENERIC) for row in rows])
+            text = (query_rows[rows_a] @ side.collection.weights[candidates].T).toarray()
+            wanted = demands.forms[rows_a].sum(axis=1, keepdims=True)
+            shared = demands.forms[rows_a] @ side.forms[candidates].T
+            share = np.divide(shared, wanted, out=np.zeros_like(shared), where=wanted > 0)
+            full = (selves * SATURATION)[:, None]
+            relevance = np.divide(text, full, out=np.zeros_like(text), where=full > 0)
+            score = (weights.field + weights.forms * share + weights.text * np.minimum(relevance, 1.0)
+                     + weights.county * at_county + weights.city * at_city)
+            score = np.round(score, 6)  # the same order whatever the summation order of the last bits
+            eligible = (score >= weights.min_score) & (text > 0)
+            if kind == "orgs":
+                _exclude_takers(eligible, rows, demands.records, side, candidates)
+            for at, row in enumerate(rows):
+                columns = np.flatnonzero(eligible[at])
+                chosen = columns[np.lexsort((candidates[columns], -score[at, columns]))][:weights.count]
+                forward[demands.records[row].id] = [
+                    reasons.recommendation(row, int(candidates[c]), float(score[at, c])) for c in chosen]
+            at_rows, at_columns = np.nonzero(eligible)
+            pairs.append((candidates[at_columns], rows_a[at_rows], score[at_rows, at_columns]))
+        backward = result.offer_demands if kind == "offers" else result.org_demands
+        _reverse(backward, side, demands, weights.count, reasons, pairs)
+    return result
+
+
+def _candidates(site, side: _Side, county: str, field_number: int, region_index: dict[str, int]):
+    """Candidates serving a county (itself, its city, the province; a partner region only
+    itself) and working in the field: (at_county, at_city) 0/1 rows and the candidates."""
+    region = site.regions.get(county)
+    places = [region_index[region.code]]
+    if region.level == "county":
+        city = site.regions.get(region.parent)
+        province = site.regions.get(city.parent) if city else None
+        places += [region_index[city.code] if city else None, region_index[province.code] if province else None]
+    named = [side.named(place) for place in places]
+    candidates = np.unique(np.concatenate(named)) if named else np.zeros(0, dtype=np.int64)
+    candidates = candidates[side.fields[candidates, field_number]] if len(candidates) else candidates
+    at_county = np.isin(candidates, named[0])
+    at_city = ~at_county & np.isin(candidates, named[1]) if len(named) > 1 else np.zeros(len(candidates), bool)
+    return at_county.astype(np.float64), at_city.astype(np.float64), candidates
+
+
+def _exclude_takers(eligible: np.ndarray, rows: list[int], records: list, side: _Side,
+                    candidates: np.ndarray) -> None:
+    """An organization that already took a demand is not recommended to it."""
+    for at, row in enumerate(rows):
+        for org_id in records[row].matched_orgs:
+            number = _position(side.ids, org_id)
+            if number is not None:
+                eligible[at, candidates == number] = False
+
+
+def _position(ids: list[str], wanted: str) -> int | None:
+    at = bisect_left(ids, wanted)
+    return at if at < len(ids) and ids[at] == wanted else None
+
+
+def _reverse(target: dict, side: _Side, demands: _Demands, count: int, reasons: "_Reasons",
+             pairs: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> None:
+    """Each candidate's demands: key counties first, then score, then demand id (= row order)."""
+    for candidate_id in side.ids:
+        target[candidate_id] = []
+    if not pairs:
+        return
+    cands, rows, scores = (np.concatenate([p[i] for p in pairs]) for i in range(3))
+    if not len(cands):  # groups were scored, but no pair reached min_score
+        return
+    order = np.lexsort((rows, -scores, ~demands.key[rows], cands))
+    cands, rows, scores = cands[order], rows[order], scores[order]
+    starts = np.flatnonzero(np.r_[True, cands[1:] != cands[:-1]])
+    stops = np.r_[starts[1:], len(cands)]
+    for start, stop in zip(starts.tolist(), stops.tolist()):
+        stop = min(stop, start + count)
+        target[side.ids[int(cands[start])]] = [
+            reasons.recommendation(int(row), int(cands[start]), float(score), backward=True)
+            for row, score in zip(rows[start:stop].tolist(), scores[start:stop].tolist())]
+
+
+class _Reasons:
+    """The reasons of a recommended pair, in plain Chinese, built in our code."""
+
+    def __init__(self, site, demands: _Demands, side: _Side) -> None:
+        self.site, self.demands, self.side = site, demands, side
+        self.memo: dict[tuple[int, int], tuple[str | None, list[dict]]] = {}
+        self.columns: dict[int, frozenset[int]] = {}
+
+    def recommendation(self, row: int, column: int, score: float, backward: bool = False) -> dict:
+        demand, candidate = self.demands.records[row], self.side.records[column]
+        known = self.memo.get((row, column))
+        if known is None:
+            known = self.memo[(row, column)] = self._reasons(row, column)
+        level, out = known
+        county = self.site.regions.get(demand.county)
+        if backward and county is not None and county.key:
+            out = out + [{"type": "key_county", "text": f"重点帮扶县：{county.name}", "values": [county.code]}]
+        return {"id": demand.id if backward else candidate.id, "score": round(score, 2), "level": level,
+                "reasons": out}
+
+    def _reasons(self, row: int, column: int) -> tuple[str | None, list[dict]]:
+        demand, candidate = self.demands.records[row], self.side.records[column]
+        level, region = _level(self.site, demand.county, candidate.service_regions)
+        out = []
+        if demand.fields and demand.fields[0] in candidate.fields:
+            out.append({"type": "field", "text": f"领域相同：{demand.fields[0]}", "values": [demand.fields[0]]})
+        if region is not None:
+            out.append({"type": "region", "text": f"服务范围覆盖{region.name}", "values": [region.code]})
+        forms = [name for name in demand.forms if name in candidate.forms]
+        if forms:
+            out.append({"type": "forms", "text": "帮扶方式：" + "、".join(forms), "values": forms})
+        if row not in self.columns:
+            self.columns[row] = self.side.collection.query_columns(self.demands.queries[row])
+        gained = self.demands.related[row]
+        shared = [term for _weight, term in self.side.collection.contributions(column, self.columns[row])]
+        words = [term for term in shared if term not in gained][:KEYWORDS]
+        if words:
+            out.append({"type": "keywords", "text": "共同关键词：" + "、".join(words), "values": words})
+        related = [term for term in shared if term in gained][:KEYWORDS]
+        if related:
+            by_word: dict[str, list[str]] = {}
+            for term in related:
+                by_word.setdefault(gained[term], []).append(term)
+            text = "相关词：" + "；".join(f"{word}—{'、'.join(found)}" for word, found in by_word.items())
+            out.append({"type": "related", "text": text, "values": related})
+        return level, out
+
+
+def _level(site, county_code: str | None, named: list[str]):
+    """How a candidate reaches a demand's place: (county | city | province | partner, the region named)."""
+    named_set = set(named)
+    region = site.regions.get(county_code)
+    while region is not None:
+        if region.code in named_set:
+            level = "partner" if region.level == "partner" else region.level
+            return level, region
+        if region.level == "partner":
+            break
+        region = site.regions.get(region.parent)
+    return None, None
