@@ -82,19 +82,6 @@ class Collection:
         """Dense (queries x documents) BM25F scores of a block of query rows."""
         return (query_rows @ self.weights.T).toarray()
 
-    def query_columns(self, query: list[str]) -> frozenset[int]:
-        return frozenset(self.vocabulary[t] for t in query if t in self.vocabulary)
-
-    def contributions(self, doc: int, columns: frozenset[int]) -> list[tuple[float, str]]:
-        """What each query term (query_columns) adds to one document's score, largest
-        first, ties by term."""
-        start, stop = self.weights.indptr[doc], self.weights.indptr[doc + 1]
-        names = self.terms
-        shared = [(weight, names[column]) for column, weight in zip(self.weights.indices[start:stop].tolist(),
-                                                                    self.weights.data[start:stop].tolist())
-                  if column in columns]
-        return sorted(shared, key=lambda pair: (-pair[0], pair[1]))
-
     @property
     def terms(self) -> list[str]:
         """Column -> term."""

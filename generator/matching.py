@@ -37,12 +37,13 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy import sparse
 
 from .bm25 import Collection, build_collection
+from .match_reasons import Reasons
 from .tokens import GENERIC, terms
 
 FIELDS = ("title", "summary", "description")
-KEYWORDS = 3  # shared terms named in a reason
 SATURATION = 0.25  # a quarter of a demand's score against itself counts as full text relevance
 
 
@@ -183,9 +184,8 @@ def compute_matches(site, today: dt.date, weights: MatchWeights, every_demand: b
     for demand in demands.records:
         result.demand_offers[demand.id], result.demand_orgs[demand.id] = [], []
     for kind, side in sides.items():
-        reasons = _Reasons(site, demands, side)
-        forward = result.demand_offers if kind == "offers" else result.demand_orgs
         query_rows = side.collection.query_rows(demands.queries)
+        forward: dict[int, list[tuple[int, int, float]]] = {}
         pairs: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         for (county, field_number), rows in sorted(demands.groups.items()):
             at_county, at_city, candidates = _candidates(site, side, county, field_number, region_index)
@@ -208,13 +208,33 @@ def compute_matches(site, today: dt.date, weights: MatchWeights, every_demand: b
             for at, row in enumerate(rows):
                 columns = np.flatnonzero(eligible[at])
                 chosen = columns[np.lexsort((candidates[columns], -score[at, columns]))][:weights.count]
-                forward[demands.records[row].id] = [
-                    reasons.recommendation(row, int(candidates[c]), float(score[at, c])) for c in chosen]
+                forward[row] = [(row, int(candidates[c]), float(score[at, c])) for c in chosen]
             at_rows, at_columns = np.nonzero(eligible)
             pairs.append((candidates[at_columns], rows_a[at_rows], score[at_rows, at_columns]))
-        backward = result.offer_demands if kind == "offers" else result.org_demands
-        _reverse(backward, side, demands, weights.count, reasons, pairs)
+        backward = _reverse(side, demands, weights.count, pairs)
+        reasons = Reasons(site, demands, side, _level)
+        reasons.prepare({(r, c) for chosen in list(forward.values()) + list(backward.values()) for r, c, _s in chosen},
+                        query_rows, _gained_rows(side, demands))
+        into = result.demand_offers if kind == "offers" else result.demand_orgs
+        for row, chosen in forward.items():
+            into[demands.records[row].id] = [reasons.recommendation(r, c, score) for r, c, score in chosen]
+        into = result.offer_demands if kind == "offers" else result.org_demands
+        for column, candidate_id in enumerate(side.ids):
+            into[candidate_id] = [reasons.recommendation(r, c, score, backward=True)
+                                  for r, c, score in backward.get(column, [])]
     return result
+
+
+def _gained_rows(side: _Side, demands: _Demands):
+    """0/1 rows (demands x the side's vocabulary) of the terms each demand gained from related groups."""
+    vocabulary = side.collection.vocabulary
+    rows, columns = [], []
+    for row, gained in enumerate(demands.related):
+        for term in gained:
+            if term in vocabulary:
+                rows.append(row)
+                columns.append(vocabulary[term])
+    return sparse.csr_matrix((np.ones(len(rows)), (rows, columns)), shape=(len(demands.records), len(vocabulary)))
 
 
 def _candidates(site, side: _Side, county: str, field_number: int, region_index: dict[str, int]):
@@ -249,73 +269,24 @@ def _position(ids: list[str], wanted: str) -> int | None:
     return at if at < len(ids) and ids[at] == wanted else None
 
 
-def _reverse(target: dict, side: _Side, demands: _Demands, count: int, reasons: "_Reasons",
-             pairs: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> None:
+def _reverse(side: _Side, demands: _Demands, count: int,
+             pairs: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> dict[int, list[tuple[int, int, float]]]:
     """Each candidate's demands: key counties first, then score, then demand id (= row order)."""
-    for candidate_id in side.ids:
-        target[candidate_id] = []
     if not pairs:
-        return
+        return {}
     cands, rows, scores = (np.concatenate([p[i] for p in pairs]) for i in range(3))
     if not len(cands):  # groups were scored, but no pair reached min_score
-        return
+        return {}
     order = np.lexsort((rows, -scores, ~demands.key[rows], cands))
     cands, rows, scores = cands[order], rows[order], scores[order]
     starts = np.flatnonzero(np.r_[True, cands[1:] != cands[:-1]])
-    stops = np.r_[starts[1:], len(cands)]
+    stops = np.minimum(np.r_[starts[1:], len(cands)], starts + count)
+    out = {}
     for start, stop in zip(starts.tolist(), stops.tolist()):
-        stop = min(stop, start + count)
-        target[side.ids[int(cands[start])]] = [
-            reasons.recommendation(int(row), int(cands[start]), float(score), backward=True)
-            for row, score in zip(rows[start:stop].tolist(), scores[start:stop].tolist())]
-
-
-class _Reasons:
-    """The reasons of a recommended pair, in plain Chinese, built in our code."""
-
-    def __init__(self, site, demands: _Demands, side: _Side) -> None:
-        self.site, self.demands, self.side = site, demands, side
-        self.memo: dict[tuple[int, int], tuple[str | None, list[dict]]] = {}
-        self.columns: dict[int, frozenset[int]] = {}
-
-    def recommendation(self, row: int, column: int, score: float, backward: bool = False) -> dict:
-        demand, candidate = self.demands.records[row], self.side.records[column]
-        known = self.memo.get((row, column))
-        if known is None:
-            known = self.memo[(row, column)] = self._reasons(row, column)
-        level, out = known
-        county = self.site.regions.get(demand.county)
-        if backward and county is not None and county.key:
-            out = out + [{"type": "key_county", "text": f"重点帮扶县：{county.name}", "values": [county.code]}]
-        return {"id": demand.id if backward else candidate.id, "score": round(score, 2), "level": level,
-                "reasons": out}
-
-    def _reasons(self, row: int, column: int) -> tuple[str | None, list[dict]]:
-        demand, candidate = self.demands.records[row], self.side.records[column]
-        level, region = _level(self.site, demand.county, candidate.service_regions)
-        out = []
-        if demand.fields and demand.fields[0] in candidate.fields:
-            out.append({"type": "field", "text": f"领域相同：{demand.fields[0]}", "values": [demand.fields[0]]})
-        if region is not None:
-            out.append({"type": "region", "text": f"服务范围覆盖{region.name}", "values": [region.code]})
-        forms = [name for name in demand.forms if name in candidate.forms]
-        if forms:
-            out.append({"type": "forms", "text": "帮扶方式：" + "、".join(forms), "values": forms})
-        if row not in self.columns:
-            self.columns[row] = self.side.collection.query_columns(self.demands.queries[row])
-        gained = self.demands.related[row]
-        shared = [term for _weight, term in self.side.collection.contributions(column, self.columns[row])]
-        words = [term for term in shared if term not in gained][:KEYWORDS]
-        if words:
-            out.append({"type": "keywords", "text": "共同关键词：" + "、".join(words), "values": words})
-        related = [term for term in shared if term in gained][:KEYWORDS]
-        if related:
-            by_word: dict[str, list[str]] = {}
-            for term in related:
-                by_word.setdefault(gained[term], []).append(term)
-            text = "相关词：" + "；".join(f"{word}—{'、'.join(found)}" for word, found in by_word.items())
-            out.append({"type": "related", "text": text, "values": related})
-        return level, out
+        column = int(cands[start])
+        out[column] = [(row, column, score) for row, score in zip(rows[start:stop].tolist(),
+                                                                   scores[start:stop].tolist())]
+    return out
 
 
 def _level(site, county_code: str | None, named: list[str]):
