@@ -50,7 +50,7 @@ def record_values(row: Row, record_id: str) -> list[tuple[str, object]]:
     if row.kind != "org":
         out.append(("kind", row.kind))
     contact = {k: values.pop(f"contact_{k}") for k in ("unit", "phone") if f"contact_{k}" in values}
-    out += [(key, value) for key, value in values.items() if key != "id"]
+    out += [(key, value) for key, value in values.items() if key != "id" and value is not False]  # 否: left out
     if contact:
         out.append(("contact", contact))
     return out

@@ -70,6 +70,7 @@ COLUMNS: dict[str, list[tuple[str, str, dict]]] = {
         ("period", "实施周期", _null(TEXT)), ("published", "发布日期", DATE), ("deadline", "截止日期", _null(DATE)),
         ("status", "状态代码", _enum(DEMAND_STATUSES)), ("status_name", "状态", _enum(DEMAND_STATUSES.values())),
         ("matched_orgs", "承接组织代码", _list(USCC)), ("matched_orgs_name", "承接组织", _list(TEXT)),
+        ("many_to_one", "多对一（已对接后仍欢迎更多组织）", BOOL),
         ("contact_unit", "联系单位", _null(TEXT)), ("contact_phone", "办公电话", _null(TEXT)),
     ],
     "offers": [
@@ -159,7 +160,7 @@ def demand_record(site, d) -> dict:
             "city_name": _name(site, city), "field": d.fields[0] if d.fields else None,
             "status_name": DEMAND_STATUSES.get(d.status), "matched_orgs": list(d.matched_orgs),
             "matched_orgs_name": [orgs[o].name if o in orgs else "" for o in d.matched_orgs],
-            "contact_unit": d.contact_unit, "contact_phone": d.contact_phone}
+            "many_to_one": d.many_to_one, "contact_unit": d.contact_unit, "contact_phone": d.contact_phone}
 
 
 def offer_record(site, o) -> dict:

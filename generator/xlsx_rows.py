@@ -177,6 +177,11 @@ class SheetReader:
             return self.region_codes(row, number, column, text)
         if key in LISTS:
             return _split(text)
+        if key == "many_to_one":
+            if text not in ("是", "否"):
+                self._problem("E411", row, number, column, value=text)
+                return None
+            return text == "是"
         if key == "status":
             statuses = DEMAND_STATUSES if self.kind == "demand" else SUPPLY_STATUSES
             return next((name for name, label in statuses.items() if label == text), text)

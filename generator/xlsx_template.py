@@ -42,6 +42,7 @@ COLUMNS = {
         Column("deadline", "截止日期", False, "年-月-日，不能早于发布日期", date=True),
         Column("status", "状态", True, "从下拉列表选择", "demand_statuses"),
         Column("matched_orgs", "承接组织代码", False, "已对接的需求必填：承接组织的统一社会信用代码，多个用顿号分隔"),
+        Column("many_to_one", "多对一", False, "已对接后仍欢迎更多组织承接的选「是」，否则不填", "yes_no"),
         Column("beneficiaries", "受益对象", False, "例如：12 个村约 600 名老人"),
         Column("budget", "金额（元）", False, "只写数字，例如 150000"),
         Column("period", "实施周期", False, "例如：12 个月"),
@@ -91,6 +92,7 @@ def option_lists(site) -> dict[str, list[str]]:
         "supply_statuses": list(SUPPLY_STATUSES.values()),
         "org_types": list(ORG_TYPES),
         "org_levels": list(ORG_LEVELS),
+        "yes_no": ["是", "否"],
     }
 
 

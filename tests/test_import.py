@@ -51,7 +51,7 @@ def test_a_wrong_row_is_named_by_row_and_column_and_nothing_is_written(tmp_path)
         "文化建设、生态保护、乡村治理、特殊群体关爱。 [E205]",
         "需求项目 第 3 行 G 列「发布日期」：「2025-13-01」不是有效的日期。 改法：写成 年-月-日，例如 2025-03-01，或把单元格"
         "设为日期格式；注意月份和日期要真实存在。 [E405]",
-        "需求项目 第 3 行 L 列「金额（元）」：「15万」不是金额数字。 改法：只写阿拉伯数字，单位为元，例如 150000；不要写“万”“元”"
+        "需求项目 第 3 行 M 列「金额（元）」：「15万」不是金额数字。 改法：只写阿拉伯数字，单位为元，例如 150000；不要写“万”“元”"
         "等文字。 [E406]",
         "导入未完成：发现 4 个错误，没有写入任何文件。请按提示改正表格后重新导入。",
     ]
@@ -98,15 +98,28 @@ def test_a_row_with_a_known_id_changes_only_the_values_that_differ(tmp_path):
     before = path.read_text(encoding="utf-8").splitlines()
     row = {**GOOD, "编号": "d-371721-2025-001", "标题": "曹县农村互助养老服务站运营支持", "领域": "特殊群体关爱",
            "帮扶方式": "志愿服务、人才支持、教育培训", "状态": "已对接", "承接组织代码": "52370000MJD000001W",
-           "发布日期": "2025-03-01", "详细说明": None, "摘要": None, "联系单位": None, "联系电话": None, "实施周期": "18 个月"}
+           "发布日期": "2025-03-01", "详细说明": None, "摘要": None, "联系单位": None, "联系电话": None, "实施周期": "18 个月",
+           "多对一": "是"}
     code, out, _ = run_cli("import", str(sheet(tmp_path, [row])), "--site", str(root), "--write")
     assert code == 0, out
-    assert "  修改 d-371721-2025-001「曹县农村互助养老服务站运营支持」：状态、承接组织代码、实施周期（需求项目 第 2 行）" in out
+    assert "  修改 d-371721-2025-001「曹县农村互助养老服务站运营支持」：状态、承接组织代码、多对一、实施周期（需求项目 第 2 行）" in out
     after = path.read_text(encoding="utf-8").splitlines()
     changes = [line for line in difflib.ndiff(before, after) if line[:1] in "+-"]
     assert changes == ["-   period: 12 个月", "+   period: 18 个月", "-   status: open", "+   status: matched",
-                       "+   matched_orgs: [52370000MJD000001W]"]
+                       "+   matched_orgs: [52370000MJD000001W]", "+   many_to_one: true"]
     assert run_cli("check", "--site", str(root), "--no-cache")[0] == 0
+
+
+def test_many_to_one_takes_yes_or_no_only(tmp_path):
+    root = site(tmp_path)
+    code, out, _ = run_cli("import", str(sheet(tmp_path, [{**GOOD, "多对一": "可以"}, {**GOOD, "多对一": "否"}])),
+                           "--site", str(root))
+    assert code == 1
+    assert out.splitlines()[0] == ("需求项目 第 2 行 K 列「多对一」：「可以」应为「是」或「否」。 改法：从下拉列表选择「是」或「否」，"
+                                   "不适用的可以不填。 [E411]")
+    code, out, _ = run_cli("import", str(sheet(tmp_path, [{**GOOD, "多对一": "否"}])), "--site", str(root), "--write")
+    assert code == 0, out
+    assert "many_to_one" not in (root / "data/projects/371721.yaml").read_text(encoding="utf-8")
 
 
 def test_ids_twice_in_the_sheet_or_of_another_kind_are_refused(tmp_path):
@@ -115,8 +128,8 @@ def test_ids_twice_in_the_sheet_or_of_another_kind_are_refused(tmp_path):
     offer_id = {**GOOD, "编号": "s-ecommerce-live-2025"}
     code, out, _ = run_cli("import", str(sheet(tmp_path, [twice, twice, offer_id])), "--site", str(root))
     assert code == 1
-    assert "需求项目 第 3 行 P 列「编号」：编号「d-371721-2025-099」在本表第 2 行也出现了。" in out
-    assert "需求项目 第 4 行 P 列「编号」：编号「s-ecommerce-live-2025」已经是供给项目（data/projects/offers.yaml）" \
+    assert "需求项目 第 3 行 Q 列「编号」：编号「d-371721-2025-099」在本表第 2 行也出现了。" in out
+    assert "需求项目 第 4 行 Q 列「编号」：编号「s-ecommerce-live-2025」已经是供给项目（data/projects/offers.yaml）" \
            "的编号，不能用于这一行的需求项目。" in out
 
 
