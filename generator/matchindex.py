@@ -7,15 +7,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
-import pickle
-import tempfile
 from pathlib import Path
 
+from . import cachefile
 from .matching import MatchIndex, MatchWeights, compute_matches
 from .sources import CACHE_DIR, code_digest
+from .tokens import TermCache
 
 MATCH_CACHE = "match"  # folder under CACHE_DIR
+TERMS_CACHE = "terms"  # folder under CACHE_DIR: the terms of each text, for every build after the first
 INDEX_PATH = "data/match-index.json"
 SCHEMA_PATH = "data/schema/match-index.schema.json"
 LEVELS = {"county": "县区", "city": "市", "province": "全省", "partner": "省外协作地区"}
@@ -47,33 +47,26 @@ def match_site(site, today: dt.date, use_cache: bool = True) -> MatchIndex:
     folder = Path(site.root) / CACHE_DIR / MATCH_CACHE
     key = inputs_digest(site, today, weights)
     if use_cache:
-        try:
-            with open(folder / key, "rb") as handle:
-                cached = pickle.load(handle)
-            if isinstance(cached, MatchIndex):
-                return cached
-        except Exception:  # missing or damaged: compute it
-            pass
-    index = compute_matches(site, today, weights)
-    if use_cache:
-        _store(folder, key, index)
+        cached = cachefile.load(folder / key)
+        if isinstance(cached, MatchIndex):
+            return cached
+    if not use_cache:
+        return compute_matches(site, today, weights)
+    tokens = TermCache(Path(site.root) / CACHE_DIR / TERMS_CACHE / f"{code_digest()}.pickle")
+    index = compute_matches(site, today, weights, tokenize=tokens.terms)
+    tokens.save()
+    _store(folder, key, index)
     return index
 
 
 def _store(folder: Path, key: str, index: MatchIndex) -> None:
-    tmp = None
+    cachefile.dump(folder / key, index)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump(index, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, folder / key)
         for entry in folder.iterdir():  # one index is kept: the latest
             if entry.name != key:
                 entry.unlink()
     except OSError:  # an unwritable cache folder only costs time
-        if tmp and os.path.exists(tmp):
-            os.unlink(tmp)
+        pass
 
 
 def index_json(index: MatchIndex, today: dt.date) -> bytes:

@@ -85,12 +85,13 @@ def wants_candidates(demand, today: dt.date) -> bool:
     return is_current(demand, today)
 
 
-def offer_document(offer) -> dict[str, list[str]]:
-    return {"title": terms(offer.title), "summary": terms(offer.summary), "description": terms(offer.description)}
+def offer_document(offer, tokenize=terms) -> dict[str, list[str]]:
+    return {"title": tokenize(offer.title), "summary": tokenize(offer.summary),
+            "description": tokenize(offer.description)}
 
 
-def org_document(org) -> dict[str, list[str]]:
-    return {"title": terms(org.name), "summary": terms(org.services or ""), "description": []}
+def org_document(org, tokenize=terms) -> dict[str, list[str]]:
+    return {"title": tokenize(org.name), "summary": tokenize(org.services or ""), "description": []}
 
 
 class _Side:
@@ -131,9 +132,10 @@ class _Demands:
     groups: dict[tuple[str, int], list[int]]
 
 
-def _demands(site, today: dt.date, fields: dict[str, int], forms: dict[str, int], every: bool) -> _Demands:
+def _demands(site, today: dt.date, fields: dict[str, int], forms: dict[str, int], every: bool,
+             tokenize=terms) -> _Demands:
     records = sorted((d for d in site.demands if every or wants_candidates(d, today)), key=lambda d: d.id)
-    documents = [offer_document(d) for d in records]
+    documents = [offer_document(d, tokenize) for d in records]
     wanted = np.zeros((len(records), len(forms)), dtype=np.float64)
     groups: dict[tuple[str, int], list[int]] = {}
     for number, demand in enumerate(records):
@@ -169,17 +171,19 @@ def _related_terms(groups: list[tuple[str, ...]], demand, own: set[str]) -> dict
     return gained
 
 
-def compute_matches(site, today: dt.date, weights: MatchWeights, every_demand: bool = False) -> MatchIndex:
+def compute_matches(site, today: dt.date, weights: MatchWeights, every_demand: bool = False,
+                    tokenize=terms) -> MatchIndex:
     """The whole index, both directions. every_demand (benchmarks): score every demand,
-    whatever its status and deadline."""
+    whatever its status and deadline. tokenize: tokens.terms, or a TermCache's."""
     region_index = {code: number for number, code in enumerate(sorted(site.regions.by_code))}
     field_index = {f.name: number for number, f in enumerate(site.vocabulary.fields)}
     form_index = {name: number for number, name in enumerate(site.vocabulary.forms)}
-    demands = _demands(site, today, field_index, form_index, every_demand)
+    demands = _demands(site, today, field_index, form_index, every_demand, tokenize)
     offers = sorted((o for o in site.offers if is_current(o, today)), key=lambda o: o.id)
     orgs = sorted(site.organizations.values(), key=lambda o: o.id)
-    sides = {"offers": _Side(offers, [offer_document(o) for o in offers], region_index, field_index, form_index),
-             "orgs": _Side(orgs, [org_document(o) for o in orgs], region_index, field_index, form_index)}
+    sides = {"offers": _Side(offers, [offer_document(o, tokenize) for o in offers], region_index, field_index,
+                             form_index),
+             "orgs": _Side(orgs, [org_document(o, tokenize) for o in orgs], region_index, field_index, form_index)}
     result = MatchIndex(weights)
     for demand in demands.records:
         result.demand_offers[demand.id], result.demand_orgs[demand.id] = [], []

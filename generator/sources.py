@@ -8,14 +8,12 @@ nothing else can make an entry stale.
 from __future__ import annotations
 
 import hashlib
-import os
-import pickle
 import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from . import cachefile
 from .forking import forked_map
 from .nodes import Node
 from .pages import SECTIONS, split_front_matter
@@ -156,29 +154,14 @@ class FileCache:
         if not self.enabled:
             return None
         self.used.add(key)
-        try:
-            with open(self.folder / key, "rb") as handle:
-                result = pickle.load(handle)
-        except FileNotFoundError:
-            return None
-        except Exception:  # a damaged entry only makes this run slower
-            return None
+        result = cachefile.load(self.folder / key)
         return result if isinstance(result, FileResult) else None
 
     def _store(self, key: str, result: FileResult) -> None:
         if not self.enabled:
             return
         self.computed += 1
-        tmp = None
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.folder / key)
-        except OSError:  # an unwritable cache folder only costs speed
-            if tmp and os.path.exists(tmp):
-                os.unlink(tmp)
+        cachefile.dump(self.folder / key, result)
 
     def save(self) -> None:
         """Remove entries this run did not use, and caches of other code versions
@@ -189,7 +172,7 @@ class FileCache:
             if entry.name not in self.used:
                 _remove(entry)
         for other in self.folder.parent.iterdir():
-            if other != self.folder and other.name != "match":  # the match index keeps its own
+            if other != self.folder and other.name not in ("match", "terms"):  # the match index keeps its own
                 _remove(other)
 
 

@@ -12,8 +12,12 @@ function words below are dropped: they say nothing about what a record is about.
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import unicodedata
+from pathlib import Path
+
+from . import cachefile
 
 STOPWORDS = frozenset("""
 以及 以下 以上 其中 通过 进行 开展 提供 希望 可以 可在 需要 每个 每期 每年 每月 每周 每人 一次 一个
@@ -56,3 +60,38 @@ def terms(text: str) -> list[str]:
         text = unicodedata.normalize("NFKC", text)
     found = map(_as_term, _cutter()(text))
     return [term for term in found if term is not None]
+
+
+class TermCache:
+    """The terms of texts tokenised before, kept between builds in one file of the
+    site's cache folder, so that a build after an edit tokenises only what changed.
+    Keys are digests of the texts; the file is rewritten with the texts this run used."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path
+        self.known: dict[bytes, str] = {}
+        self.used: dict[bytes, str] = {}
+        self.computed = 0
+        if path is not None:
+            loaded = cachefile.load(path)
+            if isinstance(loaded, dict):
+                self.known = loaded
+
+    def terms(self, text: str) -> list[str]:
+        key = hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+        joined = self.used.get(key)
+        if joined is None:
+            joined = self.known.get(key)
+            if joined is None:
+                joined = " ".join(terms(text))  # a term holds letters only: no spaces
+                self.computed += 1
+            self.used[key] = joined
+        return joined.split()
+
+    def save(self) -> None:
+        if self.path is None or (not self.computed and len(self.used) == len(self.known)):
+            return
+        cachefile.dump(self.path, self.used)
+        for other in self.path.parent.glob("*.pickle"):  # the terms of other code versions
+            if other != self.path:
+                other.unlink(missing_ok=True)

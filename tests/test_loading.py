@@ -3,8 +3,10 @@ alias bombs, NFC text, and the parse cache."""
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 import re
 
+from generator import cachefile
 from generator.problems import Problems
 from generator.site import load_site
 from generator.yamlread import parse
@@ -82,6 +84,35 @@ def test_an_edit_is_seen_through_the_cache_and_the_cache_survives_damage(tmp_pat
     for cached in (p for p in (site / ".zhuanlan-cache").rglob("*") if p.is_file()):
         cached.write_bytes(b"not a pickle")
     assert run_cli("check", "--site", str(site)) == (code, out, "")
+
+
+class _Planted:
+    """Unpickling this runs code: it creates the file named in it."""
+
+    def __init__(self, marker):
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return (open, (self.marker, "w"))
+
+
+def test_a_cache_entry_planted_in_the_repository_is_never_unpickled(tmp_path):
+    # a pull request can commit files under .zhuanlan-cache/ with the names our entries
+    # have; only entries signed with the key outside the repository are loaded
+    site = make_variant("bom-accepted", tmp_path / "s")
+    first = run_cli("check", "--site", str(site))
+    entries = [p for p in (site / ".zhuanlan-cache").rglob("*") if p.is_file()]
+    assert first[0] == 0 and entries
+    marker = tmp_path / "ran"
+    for entry in entries:
+        entry.write_bytes(pickle.dumps(_Planted(marker)))
+        assert not cachefile.load(entry)
+    assert run_cli("check", "--site", str(site)) == first
+    assert not marker.exists()
+    cachefile.dump(entries[0], {"signed": True})
+    assert cachefile.load(entries[0]) == {"signed": True}
+    key = cachefile.key_path()
+    assert key.stat().st_mode & 0o077 == 0  # readable by its owner only
 
 
 def test_a_symlinked_file_is_not_followed(tmp_path):

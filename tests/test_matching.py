@@ -15,7 +15,7 @@ from generator.matching import FIELDS, MatchWeights, compute_matches, offer_docu
 from generator.site import load_site
 from generator.stats import offer_covers
 from generator.textsearch import new_index, top
-from generator.tokens import GENERIC
+from generator.tokens import GENERIC, TermCache
 from match_labels import LABELS, pair_count, precision_recall
 from support import GOLDEN, REPO, copy_sample_site, run_cli
 
@@ -268,6 +268,22 @@ def test_index_is_the_same_computed_twice_and_from_the_cache(tmp_path):
     site.projects["s-care-elderly-2025"].status = "full"
     changed = match_site(site, today)
     assert "s-care-elderly-2025" not in changed.offer_demands
+
+
+def test_after_an_edit_only_the_edited_text_is_tokenised_again(tmp_path):
+    site_dir = copy_sample_site(tmp_path / "site")
+    site, _problems = load_site(site_dir, use_cache=False)
+    today = reference_date(site)
+    path = tmp_path / "terms.pickle"
+    first = TermCache(path)
+    compute_matches(site, today, MatchWeights(), tokenize=first.terms)
+    first.save()
+    assert first.computed > 50
+    site.projects["d-371721-2025-005"].description += "\n另需培训 3 名厨师。"
+    second = TermCache(path)
+    index = compute_matches(site, today, MatchWeights(), tokenize=second.terms)
+    assert second.computed == 1  # the edited description
+    assert index_json(index, today) == index_json(compute_matches(site, today, MatchWeights()), today)
 
 
 def test_pages_show_recommendations_with_links_and_reasons(tmp_path):
