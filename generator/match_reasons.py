@@ -58,6 +58,7 @@ class Reasons:
         self.site, self.demands, self.side, self.level_of = site, demands, side, level_of
         self.words: dict[tuple[int, int], tuple[list[str], list[str]]] = {}
         self.memo: dict[tuple[int, int], tuple[str | None, list[dict]]] = {}
+        self.reasons: dict[str, dict] = {}  # the shared field, region and forms reasons
 
     def prepare(self, pairs: set[tuple[int, int]], query_rows, gained_rows) -> None:
         ordered = sorted(pairs)
@@ -83,12 +84,12 @@ class Reasons:
         level, region = self.level_of(self.site, demand.county, candidate.service_regions)
         out = []
         if demand.fields and demand.fields[0] in candidate.fields:
-            out.append({"type": "field", "text": f"领域相同：{demand.fields[0]}", "values": [demand.fields[0]]})
+            out.append(self._shared("field", f"领域相同：{demand.fields[0]}", (demand.fields[0],)))
         if region is not None:
-            out.append({"type": "region", "text": f"服务范围覆盖{region.name}", "values": [region.code]})
-        forms = [name for name in demand.forms if name in candidate.forms]
+            out.append(self._shared("region", f"服务范围覆盖{region.name}", (region.code,)))
+        forms = tuple(name for name in demand.forms if name in candidate.forms)
         if forms:
-            out.append({"type": "forms", "text": "帮扶方式：" + "、".join(forms), "values": forms})
+            out.append(self._shared("forms", "帮扶方式：" + "、".join(forms), forms))
         words, related = self.words[(row, column)]
         if words:
             out.append({"type": "keywords", "text": "共同关键词：" + "、".join(words), "values": words})
@@ -100,3 +101,10 @@ class Reasons:
             text = "相关词：" + "；".join(f"{word}—{'、'.join(found)}" for word, found in by_word.items())
             out.append({"type": "related", "text": text, "values": related})
         return level, out
+
+    def _shared(self, kind: str, text: str, values: tuple[str, ...]) -> dict:
+        """One dict per distinct reason (many pairs share 领域相同：产业发展): read, never changed."""
+        known = self.reasons.get(text)
+        if known is None:
+            known = self.reasons[text] = {"type": kind, "text": text, "values": list(values)}
+        return known

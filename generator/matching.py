@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gc
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
@@ -174,7 +175,19 @@ def _related_terms(groups: list[tuple[str, ...]], demand, own: set[str]) -> dict
 def compute_matches(site, today: dt.date, weights: MatchWeights, every_demand: bool = False,
                     tokenize=terms) -> MatchIndex:
     """The whole index, both directions. every_demand (benchmarks): score every demand,
-    whatever its status and deadline. tokenize: tokens.terms, or a TermCache's."""
+    whatever its status and deadline. tokenize: tokens.terms, or a TermCache's.
+    The collector is paused meanwhile: the index is hundreds of thousands of small
+    acyclic dicts and lists, which it would otherwise scan again and again (1-2 s)."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _compute(site, today, weights, every_demand, tokenize)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _compute(site, today: dt.date, weights: MatchWeights, every_demand: bool, tokenize) -> MatchIndex:
     region_index = {code: number for number, code in enumerate(sorted(site.regions.by_code))}
     field_index = {f.name: number for number, f in enumerate(site.vocabulary.fields)}
     form_index = {name: number for number, name in enumerate(site.vocabulary.forms)}
