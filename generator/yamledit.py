@@ -34,7 +34,7 @@ def scalar(value, flow: bool = False) -> str:
     text = str(value)
     plain = (_PLAIN.fullmatch(text) and text == text.strip() and not any(r in text for r in _RISKY)
              and not text.endswith(":") and not _NUMBER_LIKE.fullmatch(text) and text.lower() not in _WORDS
-             and not (flow and any(ch in text for ch in ",[]{}")))
+             and not (flow and any(ch in text for ch in ",[]{}:")))  # a colon may end a flow key
     return text if plain else quote(text)
 
 
@@ -48,7 +48,7 @@ def value_text(value, indent: int) -> str:
         lines = value.strip("\n").split("\n")
         pad = " " * (indent + 2)
         head = f"|{2}" if lines[0][:1] == " " else "|"
-        return head + "".join("\n" + (pad + line if line.strip() else "") for line in lines)
+        return head + "".join("\n" + (pad + line if line else "") for line in lines)  # "  " stays content
     return scalar(value)
 
 
