@@ -7,7 +7,6 @@ the page texts.
 """
 from __future__ import annotations
 
-from pathlib import Path
 from xml.sax.saxutils import escape
 
 from . import urls
@@ -16,45 +15,49 @@ from .forking import forked_map
 from .theme import environment
 from .writer import TreeWriter
 
-def _render_stride(index: int, count: int, site, specs: list, staging: Path, previous: Path | None,
-                   before: dict[str, str], base: bytes) -> tuple[int, int, dict[str, str]]:
-    """Render every count-th spec from index; a page whose fingerprint is the one the
-    previous build recorded is taken over from it without rendering."""
+def _render_stride(index: int, count: int, site, specs: list, writer: TreeWriter, kept: dict[str, str],
+                   before: dict[str, str], base: bytes) -> tuple:
+    """Render every count-th spec from index. A page whose fingerprint is the one recorded
+    for the staging tree's file (`kept`) is left as it is; one whose fingerprint is the
+    output's (`before`) is taken over from it; only the others are rendered."""
     env = environment(site)
-    writer = TreeWriter(staging, previous)
+    writer = TreeWriter(writer.staging, writer.previous, writer.previous_seal)
     memo, fingerprints = {}, {}
     templates: dict = {}
     for number in range(index, len(specs), count):
         path, template, context = specs[number]
         name = urls.output_file(path)
         fingerprints[name] = print_ = page_fingerprint(base, template, path, context, memo)
-        if before.get(name) == print_ and writer.take_over(name):
+        if kept.get(name) == print_ and writer.keep(name) or before.get(name) == print_ and writer.take_over(name):
             continue
         if template not in templates:
             templates[template] = env.get_template(template)
         text = templates[template].render(output_file=name, root="../" * name.count("/"), **context)
         writer.write(name, text.encode("utf-8"))
-    return writer.written, writer.changed, fingerprints
+    return fingerprints, writer.stamps, writer.touched
 
 
-def render_pages(site, specs: list, staging: Path, workers: int = 2, previous: Path | None = None,
+def render_pages(site, specs: list, writer: TreeWriter, workers: int = 2, kept: dict[str, str] | None = None,
                  before: dict[str, str] | None = None, base: bytes | None = None,
-                 meanwhile=None) -> tuple[int, int, dict[str, str], object]:
-    """Render and write every spec; returns (pages, pages whose bytes changed, the pages'
-    fingerprints, what `meanwhile()` returned — work the parent does while workers render).
-    `before` holds the fingerprints the previous build recorded, `base` the global digest."""
+                 meanwhile=None) -> tuple[dict[str, str], object]:
+    """Render and write every spec into writer's staging tree (what the workers wrote is
+    merged into writer); returns (the pages' fingerprints, what `meanwhile()` returned —
+    work the parent does while workers render). `kept` and `before` hold the fingerprints
+    recorded for the staging tree's and the output's files, `base` the global digest."""
     seen = set()
     for path, _template, _context in specs:
         if path in seen:
             raise ValueError(f"two pages at one path: {path}")
         seen.add(path)
-    before, base = before or {}, base if base is not None else global_digest(site)
+    kept, before, base = kept or {}, before or {}, base if base is not None else global_digest(site)
     strides = workers if len(specs) >= 400 else 1
     results, other = forked_map(
-        lambda index: _render_stride(index, strides, site, specs, staging, previous, before, base),
+        lambda index: _render_stride(index, strides, site, specs, writer, kept, before, base),
         strides, strides, meanwhile)
-    fingerprints = {name: value for result in results for name, value in result[2].items()}
-    return sum(r[0] for r in results), sum(r[1] for r in results), fingerprints, other
+    fingerprints = {name: value for result in results for name, value in result[0].items()}
+    for result in results:
+        writer.merge(result[1], result[2])
+    return fingerprints, other
 
 
 def sitemap(files: list[str], siteurl: str) -> bytes:
