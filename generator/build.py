@@ -33,6 +33,7 @@ from .fingerprint import MANIFEST as MARKER, content_fingerprint, global_digest,
 from .opendata import open_data
 from .pelican_content import PelicanFailed, render_content
 from .render import render_pages, sitemap
+from .rowcache import RowCache
 from .site import load_site
 from .trees import OutputState, Staging
 from .views_places import place_pages
@@ -110,16 +111,27 @@ def write_site(site, state: OutputState, staging: Staging, siteurl: str, workers
     base = global_digest(site)
     content = content_fingerprint(site, siteurl, base)
     content_files = render_markdown_sections(site, state, siteurl, writer, content, kept, before)
-    specs = list(record_pages(site)) + list(place_pages(site, today, urlparse(siteurl).path.rstrip("/")))
-    fingerprints, extra = render_pages(
-        site, specs, writer, workers, kept=kept.get("pages", {}), before=before.get("pages", {}), base=base,
-        meanwhile=lambda: {**open_data(site), **demand_feeds(site, siteurl)})
-    write_files(writer, extra)
+
+    def data_files():  # in a forked process, while the pages are listed and rendered
+        rows = RowCache(state.folder / "rows.cache", base)
+        files = {**open_data(site, rows), **demand_feeds(site, siteurl)}
+        rows.save()
+        mine = TreeWriter(staging, state.output, previous_seal)
+        write_files(mine, files)
+        return len(files), mine.stamps, mine.touched
+
+    def listed_and_rendered():
+        specs = list(record_pages(site)) + list(place_pages(site, today, urlparse(siteurl).path.rstrip("/")))
+        return specs, render_pages(site, specs, writer, workers, kept=kept.get("pages", {}),
+                                   before=before.get("pages", {}), base=base)
+
+    (extra, stamps, touched), (specs, fingerprints) = alongside(data_files, listed_and_rendered)
+    writer.merge(stamps, touched)
     pages = [urls.output_file(path) for path, _template, _context in specs] + content_files
     write_files(writer, {"sitemap.xml": sitemap(pages, siteurl),
                          MARKER: manifest_bytes(fingerprints, content, content_files)})
     writer.remove_others()
-    return writer.seal(), (len(specs), len(extra))
+    return writer.seal(), (len(specs), extra)
 
 
 def build_site(site_dir: Path, output: Path, siteurl: str | None, workers: int = 2) -> int:
@@ -142,7 +154,7 @@ def build_site(site_dir: Path, output: Path, siteurl: str | None, workers: int =
         previous_seal = state.output_seal()
         try:
             seal, (pages, extra) = write_site(site, state, staging, siteurl, workers, previous_seal)
-            state.swap_in(staging.root, seal)
+            state.swap_in(staging.root, seal, carried=previous_seal is not None)
         except PelicanFailed as exc:
             print(f"错误：Pelican 生成内容页面时报告了问题，网站没有生成，原有输出保持不变。\n{exc}", file=sys.stderr)
             return 1

@@ -38,12 +38,10 @@ def _render_stride(index: int, count: int, site, specs: list, writer: TreeWriter
 
 
 def render_pages(site, specs: list, writer: TreeWriter, workers: int = 2, kept: dict[str, str] | None = None,
-                 before: dict[str, str] | None = None, base: bytes | None = None,
-                 meanwhile=None) -> tuple[dict[str, str], object]:
+                 before: dict[str, str] | None = None, base: bytes | None = None) -> dict[str, str]:
     """Render and write every spec into writer's staging tree (what the workers wrote is
-    merged into writer); returns (the pages' fingerprints, what `meanwhile()` returned —
-    work the parent does while workers render). `kept` and `before` hold the fingerprints
-    recorded for the staging tree's and the output's files, `base` the global digest."""
+    merged into writer); returns the pages' fingerprints. `kept` and `before` hold the
+    fingerprints recorded for the staging tree's and the output's files, `base` the global digest."""
     seen = set()
     for path, _template, _context in specs:
         if path in seen:
@@ -51,13 +49,12 @@ def render_pages(site, specs: list, writer: TreeWriter, workers: int = 2, kept: 
         seen.add(path)
     kept, before, base = kept or {}, before or {}, base if base is not None else global_digest(site)
     strides = workers if len(specs) >= 400 else 1
-    results, other = forked_map(
-        lambda index: _render_stride(index, strides, site, specs, writer, kept, before, base),
-        strides, strides, meanwhile)
+    results, _ = forked_map(
+        lambda index: _render_stride(index, strides, site, specs, writer, kept, before, base), strides, strides)
     fingerprints = {name: value for result in results for name, value in result[0].items()}
     for result in results:
         writer.merge(result[1], result[2])
-    return fingerprints, other
+    return fingerprints
 
 
 def sitemap(files: list[str], siteurl: str) -> bytes:

@@ -13,6 +13,7 @@ lives in one hidden folder beside the output:
         spare/        the previous output, once retired
         output.seal   for each file of the output: (inode, size, modification time)
         spare.seal    the same for the spare (the output's seal, carried along on retirement)
+        rows.cache    open-data rows kept between builds (rowcache.py)
         build-*/ old-*/ pelican-*/ spare-*/   work folders; left by an interrupted run, swept
 
 Trust. A file of the spare is used only when it is as its seal says (seal.py), so a file
@@ -45,7 +46,7 @@ try:
 except ImportError:  # not on Windows: builds there take no lock
     fcntl = None
 
-KEEP = frozenset({"lock", "spare", "output.seal", "spare.seal"})
+KEEP = frozenset({"lock", "spare", "output.seal", "spare.seal", "rows.cache"})
 
 
 def state_folder(output: Path) -> Path:
@@ -132,13 +133,13 @@ class OutputState:
         os.replace(path, retired / "tree")
         discard(retired)
 
-    def swap_in(self, staging: Path, seal: Seal) -> None:
-        """Make staging the output; the old output becomes the spare."""
+    def swap_in(self, staging: Path, seal: Seal, carried: bool) -> None:
+        """Make staging the output; the old output becomes the spare (sealed if `carried`:
+        the output is still the tree its seal describes)."""
         write_seal(self.folder / "staging.seal", seal)
         spare = self.folder / "spare"
         if os.path.lexists(spare):
             self.retire(spare)
-        carried = self.output_seal() is not None
         if not os.path.lexists(self.output):
             os.replace(staging, self.output)
         elif exchange(staging, self.output):  # staging now holds the old output
