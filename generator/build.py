@@ -6,10 +6,11 @@ Read top to bottom, a build is:
   2. take a staging tree: the spare, whose files still as sealed are kept, or an empty folder;
   3. index: figures and the reference date, from the content, never the clock;
   4. render the Markdown sections with Pelican (in a folder of its own, walked for links
-     before its files are moved in), and every record, region, field, listing and
-     statistics page with the theme, in worker processes; pages whose inputs did not
+     before its files are moved in); then, at the same time, the record and listing
+     pages in the parent (rendered by worker processes) and, in one forked process, open
+     data, feeds and the region, field and other place pages; pages whose inputs did not
      change are kept, or taken over from the output, instead of rendered;
-  5. open data, feeds, the sitemap and the manifest; files the site no longer has are deleted;
+  5. the sitemap and the manifest; files the site no longer has are deleted;
   6. swap the staging tree in for the output (one atomic exchange) — only now does the
      output change; the old output becomes the next build's spare (when there was none,
      one is linked from the new output). A build that fails keeps its staging tree as the
@@ -112,26 +113,31 @@ def write_site(site, state: OutputState, staging: Staging, siteurl: str, workers
     content = content_fingerprint(site, siteurl, base)
     content_files = render_markdown_sections(site, state, siteurl, writer, content, kept, before)
 
-    def data_files():  # in a forked process, while the pages are listed and rendered
+    def pages(specs: list, writer: TreeWriter, workers: int) -> tuple[list[str], dict[str, str]]:
+        names = [urls.output_file(path) for path, _template, _context in specs]
+        return names, render_pages(site, specs, writer, workers, kept=kept.get("pages", {}),
+                                   before=before.get("pages", {}), base=base)
+
+    def data_and_places():  # in a forked process, while the parent does the record pages
         rows = RowCache(state.folder / "rows.cache", base)
         files = {**open_data(site, rows), **demand_feeds(site, siteurl)}
         rows.save()
         mine = TreeWriter(staging, state.output, previous_seal)
         write_files(mine, files)
-        return len(files), mine.stamps, mine.touched
+        specs = list(place_pages(site, today, urlparse(siteurl).path.rstrip("/")))
+        return len(files), pages(specs, mine, 1), mine.stamps, mine.touched  # a few hundred pages
 
-    def listed_and_rendered():
-        specs = list(record_pages(site)) + list(place_pages(site, today, urlparse(siteurl).path.rstrip("/")))
-        return specs, render_pages(site, specs, writer, workers, kept=kept.get("pages", {}),
-                                   before=before.get("pages", {}), base=base)
-
-    (extra, stamps, touched), (specs, fingerprints) = alongside(data_files, listed_and_rendered)
+    (extra, (place_names, place_prints), stamps, touched), (record_names, fingerprints) = alongside(
+        data_and_places, lambda: pages(list(record_pages(site)), writer, workers))
     writer.merge(stamps, touched)
-    pages = [urls.output_file(path) for path, _template, _context in specs] + content_files
-    write_files(writer, {"sitemap.xml": sitemap(pages, siteurl),
+    if set(place_names) & set(record_names):
+        raise ValueError(f"two pages at one path: {sorted(set(place_names) & set(record_names))[:3]}")
+    fingerprints.update(place_prints)
+    names = record_names + place_names
+    write_files(writer, {"sitemap.xml": sitemap(names + content_files, siteurl),
                          MARKER: manifest_bytes(fingerprints, content, content_files)})
     writer.remove_others()
-    return writer.seal(), (len(specs), extra)
+    return writer.seal(), (len(names), extra)
 
 
 def build_site(site_dir: Path, output: Path, siteurl: str | None, workers: int = 2) -> int:
