@@ -26,6 +26,18 @@ _PLAIN = frozenset({str, int, float, bool, type(None), dt.date})
 _RECORDS = frozenset({Project, Organization})
 
 
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def record_text(record) -> str:
+    """Every field of a record (Project, Organization) but its file positions, as text."""
+    kind = type(record)
+    names = _FIELDS.get(kind)
+    if names is None:
+        names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind) if f.name != "node")
+    return kind.__name__ + repr([getattr(record, name) for name in names]) + repr(names)
+
+
 def _part(value, memo: dict) -> str:
     """A text standing for a context value in its page's fingerprint: plain values by
     their repr, mappings and lists spelled out, records by a digest of their fields (their
@@ -41,8 +53,7 @@ def _part(value, memo: dict) -> str:
     if known is not None:
         return known
     if kind in _RECORDS:
-        fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value) if f.name != "node"}
-        known = "<" + hashlib.sha256(repr(fields).encode()).hexdigest() + ">"
+        known = "<" + hashlib.sha256(record_text(value).encode()).hexdigest() + ">"
     elif kind is dict:
         known = "{" + ",".join(repr(k) + ":" + _part(value[k], memo) for k in sorted(value, key=str)) + "}"
     elif kind is list or kind is tuple:

@@ -12,12 +12,12 @@ three lengths and the sort key, the JSON line and the CSV row (UTF-8).
 """
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import os
 import struct
 from pathlib import Path
 
+from .fingerprint import record_text
 from .organizations import Organization
 from .projects import Project
 
@@ -44,8 +44,7 @@ class RowCache:
         """The entry key of a record; None for items that are not cached."""
         if type(item) not in (Project, Organization):
             return None
-        fields = {f.name: getattr(item, f.name) for f in dataclasses.fields(item) if f.name != "node"}
-        return hashlib.sha256(self.base + name.encode() + b"\0" + repr(fields).encode()).digest()
+        return hashlib.sha256(self.base + name.encode() + b"\0" + record_text(item).encode()).digest()
 
     def get(self, key: bytes) -> Row | None:
         row = self.rows.get(key)
