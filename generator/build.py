@@ -2,7 +2,8 @@
 
 Read top to bottom, a build is:
   1. load and validate the content repository (check; stop on any error), while a
-     forked process checks the spare (the output the previous build retired, trees.py);
+     forked process checks the spare (the output the previous build retired, trees.py)
+     and reads the output's seal;
   2. take a staging tree: the spare, whose files still as sealed are kept, or an empty folder;
   3. index: figures and the reference date, from the content, never the clock;
   4. render the Markdown sections with Pelican (in a folder of its own, walked for links
@@ -147,7 +148,8 @@ def build_site(site_dir: Path, output: Path, siteurl: str | None, workers: int =
         return 2
     output.parent.mkdir(parents=True, exist_ok=True)
     with OutputState(output) as state:  # one build at a time on an output
-        spare, (site, problems) = alongside(state.inspect_spare, lambda: load_site(site_dir))
+        (spare, previous_seal), (site, problems) = alongside(lambda: (state.inspect_spare(), state.output_seal()),
+                                                             lambda: load_site(site_dir))
         for problem in problems.sorted():
             print(report.as_text(problem), file=sys.stderr)
         if problems.errors:
@@ -157,7 +159,6 @@ def build_site(site_dir: Path, output: Path, siteurl: str | None, workers: int =
         gc.freeze()  # the loaded site lives until the end: keep the collector from re-scanning it
         siteurl = (siteurl if siteurl is not None else site.settings.get("siteurl", "")).rstrip("/")
         staging = state.new_staging(spare)
-        previous_seal = state.output_seal()
         try:
             seal, (pages, extra) = write_site(site, state, staging, siteurl, workers, previous_seal)
             state.swap_in(staging.root, seal, carried=previous_seal is not None)
