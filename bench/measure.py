@@ -1,4 +1,5 @@
-"""Running one command and measuring it: wall time and the peak RSS of that process
+"""Running one command and measuring it: wall time, CPU time (user + system, of the
+process and the children it waited for: its workers), the peak RSS of that process
 tree's largest member (ru_maxrss from os.wait4), exit code and output lines."""
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ def run_measured(cmd: list[str], timeout: float, cwd: Path = REPO, env: dict | N
             proc = subprocess.Popen(cmd, cwd=str(cwd), stdout=out, stderr=subprocess.STDOUT,
                                     stdin=subprocess.DEVNULL, env=env)
         except OSError as e:
-            return {"wall": 0.0, "peak_mib": 0.0, "exit": None, "lines": ["cannot start: %s" % e],
+            return {"wall": 0.0, "cpu": 0.0, "peak_mib": 0.0, "exit": None, "lines": ["cannot start: %s" % e],
                     "timed_out": False}
         timed_out = threading.Event()
 
@@ -42,5 +43,6 @@ def run_measured(cmd: list[str], timeout: float, cwd: Path = REPO, env: dict | N
         out.seek(0)
         text = out.read().decode("utf-8", errors="replace")
     lines = [ln for ln in text.splitlines() if ln.strip()]
-    return {"wall": wall, "peak_mib": usage.ru_maxrss / 1024.0,  # ru_maxrss is KiB on Linux
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime,
+            "peak_mib": usage.ru_maxrss / 1024.0,  # ru_maxrss is KiB on Linux
             "exit": code, "lines": lines, "timed_out": timed_out.is_set()}

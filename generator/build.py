@@ -1,14 +1,23 @@
 """`zhuanlan build`: check, then write the whole site — whole or nothing.
 
 Read top to bottom, a build is:
-  1. load and validate the content repository (check; stop on any error);
-  2. index: figures and the reference date, from the content, never the clock;
-     the match index (推荐对接), cached while what it reads is unchanged;
-  3. render the Markdown sections with Pelican, and every record, region,
-     field, listing and statistics page with the theme, in worker processes;
-  4. open data, feeds and the sitemap;
-  5. verify that every written path lies inside the staging folder;
-  6. swap the staging folder in for the output — only now does output change.
+  1. load and validate the content repository (check; stop on any error), while a
+     forked process checks the spare (the output the previous build retired, trees.py)
+     and reads the output's seal;
+  2. take a staging tree: the spare, whose files still as sealed are kept, or an empty folder;
+  3. index: figures and the reference date, from the content, never the clock;
+     the match index (推荐对接), cached while what it reads is unchanged, computed in
+     the parent while the forked process below makes open data;
+  4. render the Markdown sections with Pelican (in a folder of its own, walked for links
+     before its files are moved in); then, at the same time, the record and listing
+     pages in the parent (rendered by worker processes) and, in one forked process, open
+     data, feeds and the region, field and other place pages; pages whose inputs did not
+     change are kept, or taken over from the output, instead of rendered;
+  5. the sitemap and the manifest; files the site no longer has are deleted;
+  6. swap the staging tree in for the output (one atomic exchange) — only now does the
+     output change; the old output becomes the next build's spare (when there was none,
+     one is linked from the new output). A build that fails keeps its staging tree as the
+     spare, trusted only as far as it was when taken.
 """
 from __future__ import annotations
 
@@ -23,16 +32,18 @@ from urllib.parse import urlparse
 
 from . import report, urls
 from .feeds import demand_feeds
+from .forking import alongside
 from .matchindex import index_files, match_site
 from .fingerprint import MANIFEST as MARKER, content_fingerprint, global_digest, manifest_bytes, read_manifest
 from .opendata import open_data
 from .pelican_content import PelicanFailed, render_content
 from .render import render_pages, sitemap
+from .rowcache import RowCache
 from .site import load_site
+from .trees import OutputState, Staging
 from .views_places import place_pages
 from .views_records import record_pages
-from .writer import TreeWriter
-
+from .writer import TreeWriter, changed_files
 
 
 def reference_date(site) -> dt.date:
@@ -50,10 +61,11 @@ def write_files(writer: TreeWriter, files: dict[str, bytes]) -> None:
         writer.write(relative, files[relative])
 
 
-def verify_tree(target: Path) -> None:
-    """Every file under target really lies inside it. A tree walked without following
-    links, in which nothing is a link, cannot reach outside its root."""
-    folders = [os.path.realpath(target)]
+def verify_tree(target: Path) -> list[str]:
+    """The files under target, relative, sorted; refuses a tree holding a link. A tree
+    walked without following links, in which nothing is a link, cannot reach outside its root."""
+    root = os.path.realpath(target)
+    files, folders = [], [root]
     while folders:
         with os.scandir(folders.pop()) as entries:
             for entry in entries:
@@ -61,42 +73,9 @@ def verify_tree(target: Path) -> None:
                     raise ValueError(f"unsafe path in the built site: {entry.path}")
                 if entry.is_dir(follow_symlinks=False):
                     folders.append(entry.path)
-
-
-def swap_in(staging: Path, output: Path) -> None:
-    """Replace output with staging in two renames; the old output is deleted afterwards."""
-    if output.exists():
-        retired = Path(tempfile.mkdtemp(prefix=".old-", dir=output.parent))
-        os.replace(output, retired / "site")
-        os.replace(staging, output)
-        discard(retired)
-    else:
-        os.replace(staging, output)
-
-
-def discard(folder: Path) -> None:
-    """Delete a retired output in a detached process, so that the build ends as soon as
-    the new site is in place (tens of thousands of files take seconds to unlink); a
-    folder left behind by an interrupted deletion is removed by the next build."""
-    if not hasattr(os, "fork"):
-        shutil.rmtree(folder, ignore_errors=True)
-        return
-    pid = os.fork()
-    if pid == 0:  # child: detach, and let a grandchild do the work
-        try:
-            os.setsid()
-            if os.fork() == 0:
-                shutil.rmtree(folder, ignore_errors=True)
-        finally:
-            os._exit(0)
-    os.waitpid(pid, 0)
-
-
-def sweep_retired(output: Path) -> None:
-    """Old outputs a previous build retired but did not finish deleting."""
-    for leftover in output.parent.glob(".old-*"):
-        if leftover.is_dir() and (leftover / "site" / MARKER).exists():
-            shutil.rmtree(leftover, ignore_errors=True)
+                else:
+                    files.append(os.path.relpath(entry.path, root).replace(os.sep, "/"))
+    return sorted(files)
 
 
 def check_output_folder(site_dir: Path, output: Path) -> str | None:
@@ -108,21 +87,68 @@ def check_output_folder(site_dir: Path, output: Path) -> str | None:
     return None
 
 
-def render_markdown_sections(site, staging: Path, siteurl: str, writer: TreeWriter, content: str,
-                             manifest: dict) -> list[str]:
-    """Pelican's pages, or the previous build's when nothing they are made from changed."""
-    previous_files = manifest.get("content_files")
-    if manifest.get("content") == content and isinstance(previous_files, list) and \
-            all(writer.take_over(name) for name in previous_files):
-        return previous_files
-    for folder in list(staging.iterdir()):  # a partial take-over: start clean
-        shutil.rmtree(folder) if folder.is_dir() else folder.unlink()
-    writer.written = writer.changed = 0
-    render_content(site, staging, siteurl)
-    files = sorted(os.path.relpath(os.path.join(folder, name), staging).replace(os.sep, "/")
-                   for folder, _dirs, names in os.walk(staging) for name in names)
-    writer.adopt_unchanged()
+def render_markdown_sections(site, state: OutputState, siteurl: str, writer: TreeWriter, content: str,
+                             kept: dict, before: dict) -> list[str]:
+    """Pelican's pages: the staging tree's (`kept`: its manifest) or the output's (`before`)
+    when nothing they are made from changed, else rendered and moved in."""
+    for manifest, method in ((kept, writer.keep), (before, writer.take_over)):
+        files = manifest.get("content_files")
+        if manifest.get("content") == content and isinstance(files, list) and all(method(name) for name in files):
+            return files
+    folder = Path(tempfile.mkdtemp(prefix="pelican-", dir=state.folder))
+    try:
+        render_content(site, folder, siteurl)
+        files = verify_tree(folder)
+        for name in files:
+            writer.write(name, (folder / name).read_bytes())
+    finally:
+        shutil.rmtree(folder)
     return files
+
+
+def write_site(site, state: OutputState, staging: Staging, siteurl: str, workers: int, previous_seal):
+    """Steps 3 to 5 into the staging tree: returns its seal and (pages, other files)."""
+    today = reference_date(site)
+    writer = TreeWriter(staging, state.output, previous_seal)
+    sealed = writer.sealed_previous(MARKER)  # the output's manifest, as its build wrote it
+    before = read_manifest(state.output) if sealed else {}
+    kept = read_manifest(staging.root) if MARKER in staging.present.files else {}
+    base = global_digest(site)
+    content = content_fingerprint(site, siteurl, base)
+    content_files = render_markdown_sections(site, state, siteurl, writer, content, kept, before)
+
+    def pages(specs: list, writer: TreeWriter, workers: int) -> tuple[list[str], dict[str, str]]:
+        names = [urls.output_file(path) for path, _template, _context in specs]
+        return names, render_pages(site, specs, writer, workers, kept=kept.get("pages", {}),
+                                   before=before.get("pages", {}), base=base)
+
+    def data_and_places():  # in a forked process, while the parent does the record pages
+        rows = RowCache(state.folder / "rows.cache", base)
+        files = {**open_data(site, rows), **demand_feeds(site, siteurl)}
+        rows.save()
+        mine = TreeWriter(staging, state.output, previous_seal)
+        write_files(mine, files)
+        specs = list(place_pages(site, today, urlparse(siteurl).path.rstrip("/")))
+        return len(files), pages(specs, mine, 1), mine.stamps, mine.touched  # a few hundred pages
+
+    def matches_and_records():  # in the parent: the record pages show the recommendations
+        matches = match_site(site, today)
+        match_files = index_files(matches, today)
+        write_files(writer, match_files)
+        return len(match_files), pages(list(record_pages(site, matches)), writer, workers)
+
+    (extra, (place_names, place_prints), stamps, touched), (match_count, (record_names, fingerprints)) = alongside(
+        data_and_places, matches_and_records)
+    extra += match_count
+    writer.merge(stamps, touched)
+    if set(place_names) & set(record_names):
+        raise ValueError(f"two pages at one path: {sorted(set(place_names) & set(record_names))[:3]}")
+    fingerprints.update(place_prints)
+    names = record_names + place_names
+    write_files(writer, {"sitemap.xml": sitemap(names + content_files, siteurl),
+                         MARKER: manifest_bytes(fingerprints, content, content_files)})
+    writer.remove_others()
+    return writer.seal(), (len(names), extra)
 
 
 def build_site(site_dir: Path, output: Path, siteurl: str | None, workers: int = 2) -> int:
@@ -130,46 +156,31 @@ def build_site(site_dir: Path, output: Path, siteurl: str | None, workers: int =
     if refusal:
         print(f"错误：{refusal}", file=sys.stderr)
         return 2
-    site, problems = load_site(site_dir)
-    for problem in problems.sorted():
-        print(report.as_text(problem), file=sys.stderr)
-    if problems.errors:
-        print(report.summary(len(problems.errors), len(problems.warnings)) + " 网站没有生成，原有输出保持不变。",
-              file=sys.stderr)
-        return 1
-    gc.freeze()  # the loaded site lives until the end: keep the collector from re-scanning it
-    siteurl = (siteurl if siteurl is not None else site.settings.get("siteurl", "")).rstrip("/")
-    today = reference_date(site)
     output.parent.mkdir(parents=True, exist_ok=True)
-    sweep_retired(output)
-    staging = Path(tempfile.mkdtemp(prefix=".build-", dir=output.parent))
-    previous = output if (output / MARKER).is_file() else None
-    writer = TreeWriter(staging, previous)
-    manifest = read_manifest(previous) if previous else {}
-    try:
-        base = global_digest(site)
-        content = content_fingerprint(site, siteurl, base)
-        content_files = render_markdown_sections(site, staging, siteurl, writer, content, manifest)
-        matches = match_site(site, today)
-        specs = list(record_pages(site, matches)) + list(place_pages(site, today, urlparse(siteurl).path.rstrip("/")))
-        count, changed, fingerprints, extra = render_pages(
-            site, specs, staging, workers, previous, before=manifest.get("pages", {}), base=base,
-            meanwhile=lambda: {**open_data(site), **index_files(matches, today), **demand_feeds(site, siteurl)})
-        write_files(writer, extra)
-        pages = [urls.output_file(path) for path, _template, _context in specs] + content_files
-        write_files(writer, {"sitemap.xml": sitemap(pages, siteurl),
-                             MARKER: manifest_bytes(fingerprints, content, content_files)})
-        verify_tree(staging)
-        swap_in(staging, output)
-    except PelicanFailed as exc:
-        print(f"错误：Pelican 生成内容页面时报告了问题，网站没有生成，原有输出保持不变。\n{exc}", file=sys.stderr)
-        return 1
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging)
-    total, changed = writer.written + count, writer.changed + changed
-    print(f"网站已生成：{output}（{count} 个页面，另有开放数据和订阅文件 {len(extra)} 个；"
-          f"与上次相比有变化的文件 {changed} 个，共 {total} 个）")
+    with OutputState(output) as state:  # one build at a time on an output
+        (spare, previous_seal), (site, problems) = alongside(lambda: (state.inspect_spare(), state.output_seal()),
+                                                             lambda: load_site(site_dir))
+        for problem in problems.sorted():
+            print(report.as_text(problem), file=sys.stderr)
+        if problems.errors:
+            print(report.summary(len(problems.errors), len(problems.warnings)) + " 网站没有生成，原有输出保持不变。",
+                  file=sys.stderr)
+            return 1
+        gc.freeze()  # the loaded site lives until the end: keep the collector from re-scanning it
+        siteurl = (siteurl if siteurl is not None else site.settings.get("siteurl", "")).rstrip("/")
+        staging = state.new_staging(spare)
+        try:
+            seal, (pages, extra) = write_site(site, state, staging, siteurl, workers, previous_seal)
+            state.swap_in(staging.root, seal, carried=previous_seal is not None)
+        except PelicanFailed as exc:
+            print(f"错误：Pelican 生成内容页面时报告了问题，网站没有生成，原有输出保持不变。\n{exc}", file=sys.stderr)
+            return 1
+        finally:
+            if staging.root.exists():  # the build failed: the staging tree is the next spare
+                state.keep_spare(staging)
+        state.ensure_spare()
+    print(f"网站已生成：{output}（{pages} 个页面，另有开放数据和订阅文件 {extra} 个；"
+          f"与上次相比有变化的文件 {changed_files(seal, previous_seal)} 个，共 {len(seal.files)} 个）")
     if not siteurl:
         print("提示：未设置 siteurl，订阅和网站地图中的链接为相对地址；发布前请用 --siteurl 指定网址。")
     return 0

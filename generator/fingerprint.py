@@ -22,29 +22,46 @@ from .theme import THEME, portal_fragment
 MANIFEST = ".zhuanlan-output"
 
 
-_PLAIN = (str, int, float, bool, type(None), dt.date)
+_PLAIN = frozenset({str, int, float, bool, type(None), dt.date})
+_RECORDS = frozenset({Project, Organization})
 
 
-def _digest_of(value, memo: dict) -> bytes:
-    """A digest of a context value. Records stand for a digest of their fields (their file
-    positions left out); records, lists, mappings and other objects are digested once per
-    build (by identity: every spec is alive until the end, so no identity is reused)."""
-    if isinstance(value, _PLAIN):
-        return repr(value).encode() + b"\0"
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def record_text(record) -> str:
+    """Every field of a record (Project, Organization) but its file positions, as text."""
+    kind = type(record)
+    names = _FIELDS.get(kind)
+    if names is None:
+        names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind) if f.name != "node")
+    return kind.__name__ + repr([getattr(record, name) for name in names]) + repr(names)
+
+
+def _part(value, memo: dict) -> str:
+    """A text standing for a context value in its page's fingerprint: plain values by
+    their repr, mappings and lists spelled out, records by a digest of their fields (their
+    file positions left out), other objects by a digest of their repr. Records, lists,
+    mappings and other objects are spelled once per build (by identity: every spec is
+    alive until the end, so no identity is reused); a long spelling is kept as its digest.
+    Quoted reprs, brackets and digests cannot be confused, so the text is unambiguous."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return repr(value)
     key = id(value)
     known = memo.get(key)
     if known is not None:
         return known
-    if isinstance(value, (Project, Organization)):
-        fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value) if f.name != "node"}
-        known = hashlib.sha256(repr(fields).encode()).digest()
-    elif isinstance(value, dict):
-        known = hashlib.sha256(b"{" + b"".join(repr(k).encode() + _digest_of(value[k], memo)
-                                               for k in sorted(value, key=str))).digest()
-    elif isinstance(value, (list, tuple)):
-        known = hashlib.sha256(b"[" + b"".join(_digest_of(item, memo) for item in value)).digest()
+    if kind in _RECORDS:
+        known = "<" + hashlib.sha256(record_text(value).encode()).hexdigest() + ">"
+    elif kind is dict:
+        known = "{" + ",".join(repr(k) + ":" + _part(value[k], memo) for k in sorted(value, key=str)) + "}"
+    elif kind is list or kind is tuple:
+        known = "[" + ",".join([_part(item, memo) for item in value]) + "]"
     else:
-        known = hashlib.sha256(repr(value).encode()).digest()
+        known = "<" + hashlib.sha256(repr(value).encode()).hexdigest() + ">"
+    if len(known) > 80:
+        known = "#" + hashlib.sha256(known.encode()).hexdigest()
     memo[key] = known
     return known
 
@@ -65,8 +82,8 @@ def global_digest(site) -> bytes:
 
 
 def page_fingerprint(base: bytes, template: str, path: str, context: dict, memo: dict) -> str:
-    parts = b"".join(repr(k).encode() + _digest_of(context[k], memo) for k in sorted(context))
-    return hashlib.sha256(base + template.encode() + b"\0" + path.encode() + b"\0" + parts).hexdigest()
+    parts = ",".join([repr(k) + ":" + _part(context[k], memo) for k in sorted(context)])
+    return hashlib.sha256(base + f"{template}\0{path}\0{parts}".encode()).hexdigest()
 
 
 def content_fingerprint(site, siteurl: str, base: bytes) -> str:

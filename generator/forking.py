@@ -33,3 +33,18 @@ def forked_map(function: Callable[[int], object], count: int, workers: int = 2,
             return [future.result() for future in futures], other
     finally:
         _CURRENT = None
+
+
+def alongside(task: Callable[[], object], meanwhile: Callable[[], object]) -> tuple[object, object]:
+    """(task(), meanwhile()): task in a forked process while the parent runs meanwhile."""
+    global _CURRENT
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return task(), meanwhile()
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+        _CURRENT = lambda _number: task()  # noqa: E731
+        try:
+            future = pool.submit(_call, 0)  # the worker is forked here, with _CURRENT set
+        finally:
+            _CURRENT = None
+        other = meanwhile()
+        return future.result(), other

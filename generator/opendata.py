@@ -206,87 +206,93 @@ SOURCES = {"demands": (lambda site: site.demands, demand_record),
            "policies": (lambda site: site.pages.get("policies", []), policy_record)}
 
 
-def records(site, name: str) -> list[dict]:
-    """The records of one dataset, sorted, each with exactly the keys of COLUMNS[name] in order."""
+def lines(site, name: str, cache=None) -> list[tuple[bytes, bytes, object]]:
+    """(JSON line, CSV row, source item) of every record of a dataset, sorted by its key;
+    each record has exactly the keys of COLUMNS[name], in order. Rows found in `cache`
+    (a rowcache.RowCache) are not serialized again."""
     items, build = SOURCES[name]
-    raw = [build(site, item) for item in items(site)]
-    key = COLUMNS[name][0][0]
-    return [{k: one[k] for k, _l, _s in COLUMNS[name]} for one in sorted(raw, key=lambda one: one[key])]
+    columns = COLUMNS[name]
+    found = []
+    for item in items(site):
+        key = cache.key(name, item) if cache is not None else None
+        row = cache.get(key) if key is not None else None
+        if row is None:
+            raw = build(site, item)
+            one = {k: raw[k] for k, _l, _s in columns}
+            row = (one[columns[0][0]].encode(), json.dumps(one, ensure_ascii=False).encode(),
+                   _csv_row(name, one).encode())
+            if key is not None:
+                cache.put(key, row)
+        found.append((row, item))
+    found.sort(key=lambda pair: pair[0][0])  # UTF-8 bytes sort as their text does
+    return [(line, csv_row, item) for (_sort, line, csv_row), item in found]
 
 
-def to_json(items: list[dict], memo: dict | None = None) -> bytes:
-    """A JSON array, one record per line: readable, diffable, and written by the C encoder
-    (json.dumps with indent falls back to the slow pure-Python one). `memo` keeps each
-    item's line for the next file that holds the same item."""
-    if not items:
-        return b"[]\n"
-    memo = {} if memo is None else memo
-    lines = []
-    for item in items:
-        line = memo.get(id(item))
-        if line is None:
-            line = memo[id(item)] = json.dumps(item, ensure_ascii=False)
-        lines.append(line)
-    return ("[\n" + ",\n".join(lines) + "\n]\n").encode("utf-8")
+def _json(lines: list[bytes]) -> bytes:
+    """A JSON array, one record per line: readable and diffable."""
+    return b"[\n" + b",\n".join(lines) + b"\n]\n" if lines else b"[]\n"
 
 
 def _cell(value) -> str:
     """One CSV cell; text that a spreadsheet would run as a formula gets a leading '."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, (int, float)):
-        return str(int(value)) if float(value).is_integer() else repr(value)
-    if isinstance(value, list):
-        value = "；".join(" ".join(map(str, item.values())) if isinstance(item, dict) else str(item) for item in value)
+    if type(value) is not str:
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return "是" if value else "否"
+        if isinstance(value, (int, float)):
+            return str(int(value)) if float(value).is_integer() else repr(value)
+        if isinstance(value, list):
+            value = "；".join(" ".join(map(str, item.values())) if isinstance(item, dict) else str(item)
+                             for item in value)
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
-def to_csv(name: str, items: list[dict], memo: dict | None = None) -> bytes:
-    """CSV with a BOM and a Chinese header; `memo` keeps each item's row (see to_json)."""
-    memo = {} if memo is None else memo
+def _csv_row(name: str, item: dict) -> str:
+    out = io.StringIO(newline="")
+    csv.writer(out, lineterminator="\r\n").writerow([_cell(item[key]) for key, _l, _s in COLUMNS[name]])
+    return out.getvalue()
+
+
+def _csv(name: str, rows: list[bytes]) -> bytes:
+    """CSV with a BOM and a Chinese header (UTF-8, CRLF)."""
     out = io.StringIO(newline="")
     csv.writer(out, lineterminator="\r\n").writerow([f"{label}({key})" for key, label, _s in COLUMNS[name]])
-    rows = [out.getvalue()]
-    for item in items:
-        row = memo.get(id(item))
-        if row is None:
-            one = io.StringIO(newline="")
-            csv.writer(one, lineterminator="\r\n").writerow([_cell(item[key]) for key, _l, _s in COLUMNS[name]])
-            row = memo[id(item)] = one.getvalue()
-        rows.append(row)
-    return ("\ufeff" + "".join(rows)).encode("utf-8")
+    return ("\ufeff" + out.getvalue()).encode("utf-8") + b"".join(rows)
 
 
-def open_data(site) -> dict[str, bytes]:
-    """Site path -> file bytes for everything under /data/ described in the module docstring."""
+def to_csv(name: str, items: list[dict]) -> bytes:
+    """The CSV of records (dicts with the keys of COLUMNS[name])."""
+    return _csv(name, [_csv_row(name, item).encode("utf-8") for item in items])
+
+
+def open_data(site, cache=None) -> dict[str, bytes]:
+    """Site path -> file bytes for everything under /data/ described in the module docstring;
+    `cache` (a rowcache.RowCache) keeps rows between builds."""
     files: dict[str, bytes] = {}
-    json_memo: dict = {}
-    csv_memo: dict = {}
-    demands: list[dict] = []
+    demands: list = []
     for name in DATASETS:
-        items = records(site, name)
+        rows = lines(site, name, cache)
         if name == "demands":
-            demands = items
-        files[urls.download(name, "json")] = to_json(items, json_memo if name == "demands" else None)
-        files[urls.download(name, "csv")] = to_csv(name, items, csv_memo if name == "demands" else None)
+            demands = rows
+        files[urls.download(name, "json")] = _json([line for line, _row, _item in rows])
+        files[urls.download(name, "csv")] = _csv(name, [row for _line, row, _item in rows])
         files[schema_path(name)] = (json.dumps(schema_for(name), ensure_ascii=False, indent=1) + "\n").encode()
     by_region: dict[str, list] = {}
-    for item in demands:
-        if item["status"] == "open":
-            for code in places_of(site, item["county"]):
-                by_region.setdefault(code, []).append(item)
-    headers, xlsx_memo = [label for _key, label, _s in COLUMNS["demands"]], {}
-    newest = max((date for date in (item["published"] for item in demands) if date), default=None)
+    headers, cells = [label for _key, label, _s in COLUMNS["demands"]], {}
+    newest = max((_date(item.published) for _line, _row, item in demands if item.published), default=None)
+    for line, row, item in demands:
+        if item.status == "open":
+            for code in places_of(site, item.county):
+                by_region.setdefault(code, []).append((line, row))
+            one = json.loads(line)  # the row's values as published, cached or not
+            cells[line] = xlsx_export.cells([one[key] for key, _l, _s in COLUMNS["demands"]])
     for region in sorted(site.regions.by_code.values(), key=lambda r: r.code):
         mine = by_region.get(region.code, [])
-        files[urls.download("regions", "json", region.code)] = to_json(mine, json_memo)
-        files[urls.download("regions", "csv", region.code)] = to_csv("demands", mine, csv_memo)
-        rows = [xlsx_memo.get(id(item)) or xlsx_memo.setdefault(id(item), xlsx_export.cells(
-            [item[key] for key, _l, _s in COLUMNS["demands"]])) for item in mine]
+        files[urls.download("regions", "json", region.code)] = _json([line for line, _row in mine])
+        files[urls.download("regions", "csv", region.code)] = _csv("demands", [row for _line, row in mine])
         files[urls.download("regions", "xlsx", region.code)] = xlsx_export.workbook(
-            "征集中的需求", f"{region.name}征集中的需求", headers, rows, newest)
+            "征集中的需求", f"{region.name}征集中的需求", headers, [cells[line] for line, _row in mine], newest)
     return dict(sorted(files.items()))
 
 

@@ -1,13 +1,17 @@
 """Rendering page specs with the theme, in worker processes, and the sitemap.
 
 A spec is (site path, template name, context). Specs are computed once in the
-parent; forked workers inherit them (forking.forked_map) and each renders every
-n-th one, writing straight into the staging folder, so the parent never holds
-the page texts.
+parent, which fingerprints them all (a fingerprint is a digest of everything a page
+is made from, fingerprint.py): a page whose fingerprint is the one recorded for the
+staging tree's file is left as it is, one whose fingerprint is the output's is taken
+over from it. Only the others are rendered: by forked workers that inherit the specs
+(forking.forked_map) and each render every n-th one, writing straight into the
+staging tree, so the parent never holds the page texts. Fingerprinting in the parent
+costs no more than in the workers (each would digest every record again) and leaves
+the workers to the rendering, where they pay off.
 """
 from __future__ import annotations
 
-from pathlib import Path
 from xml.sax.saxutils import escape
 
 from . import urls
@@ -16,45 +20,44 @@ from .forking import forked_map
 from .theme import environment
 from .writer import TreeWriter
 
-def _render_stride(index: int, count: int, site, specs: list, staging: Path, previous: Path | None,
-                   before: dict[str, str], base: bytes) -> tuple[int, int, dict[str, str]]:
-    """Render every count-th spec from index; a page whose fingerprint is the one the
-    previous build recorded is taken over from it without rendering."""
+
+def _render_stride(index: int, count: int, site, specs: list, todo: list[int], writer: TreeWriter) -> tuple:
+    """Render and write every count-th spec of todo from index; (stamps, touched folders)."""
     env = environment(site)
-    writer = TreeWriter(staging, previous)
-    memo, fingerprints = {}, {}
+    writer = TreeWriter(writer.staging, writer.previous, writer.previous_seal)
     templates: dict = {}
-    for number in range(index, len(specs), count):
+    for number in todo[index::count]:
         path, template, context = specs[number]
         name = urls.output_file(path)
-        fingerprints[name] = print_ = page_fingerprint(base, template, path, context, memo)
-        if before.get(name) == print_ and writer.take_over(name):
-            continue
         if template not in templates:
             templates[template] = env.get_template(template)
         text = templates[template].render(output_file=name, root="../" * name.count("/"), **context)
         writer.write(name, text.encode("utf-8"))
-    return writer.written, writer.changed, fingerprints
+    return writer.stamps, writer.touched
 
 
-def render_pages(site, specs: list, staging: Path, workers: int = 2, previous: Path | None = None,
-                 before: dict[str, str] | None = None, base: bytes | None = None,
-                 meanwhile=None) -> tuple[int, int, dict[str, str], object]:
-    """Render and write every spec; returns (pages, pages whose bytes changed, the pages'
-    fingerprints, what `meanwhile()` returned — work the parent does while workers render).
-    `before` holds the fingerprints the previous build recorded, `base` the global digest."""
-    seen = set()
-    for path, _template, _context in specs:
-        if path in seen:
+def render_pages(site, specs: list, writer: TreeWriter, workers: int = 2, kept: dict[str, str] | None = None,
+                 before: dict[str, str] | None = None, base: bytes | None = None) -> dict[str, str]:
+    """Write every spec into writer's staging tree, rendering only the pages whose
+    fingerprint is neither `kept` (recorded for the staging tree's files) nor `before`
+    (the output's); what the workers wrote is merged into writer. Returns the pages'
+    fingerprints; `base` is the global digest."""
+    kept, before, base = kept or {}, before or {}, base if base is not None else global_digest(site)
+    memo: dict = {}
+    fingerprints: dict[str, str] = {}
+    todo = []
+    for number, (path, template, context) in enumerate(specs):
+        name = urls.output_file(path)
+        if name in fingerprints:
             raise ValueError(f"two pages at one path: {path}")
-        seen.add(path)
-    before, base = before or {}, base if base is not None else global_digest(site)
-    strides = workers if len(specs) >= 400 else 1
-    results, other = forked_map(
-        lambda index: _render_stride(index, strides, site, specs, staging, previous, before, base),
-        strides, strides, meanwhile)
-    fingerprints = {name: value for result in results for name, value in result[2].items()}
-    return sum(r[0] for r in results), sum(r[1] for r in results), fingerprints, other
+        fingerprints[name] = print_ = page_fingerprint(base, template, path, context, memo)
+        if not (kept.get(name) == print_ and writer.keep(name) or before.get(name) == print_ and writer.take_over(name)):
+            todo.append(number)
+    strides = workers if len(todo) >= 400 else 1
+    results, _ = forked_map(lambda index: _render_stride(index, strides, site, specs, todo, writer), strides, strides)
+    for stamps, touched in results:
+        writer.merge(stamps, touched)
+    return fingerprints
 
 
 def sitemap(files: list[str], siteurl: str) -> bytes:

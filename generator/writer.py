@@ -1,15 +1,23 @@
-"""Writing the site into its staging folder: every path checked to stay inside it,
-and files whose bytes did not change since the previous build taken over from it.
+"""Writing the site into its staging tree: every path checked to stay inside it, files
+still right left alone, and files whose bytes did not change taken over from the output.
 
-An unchanged file is hard-linked from the previous output instead of written, so
-it keeps its inode and modification time: copying the site to the portal (rsync)
-transfers only the pages that really changed.
+The staging tree may be the spare (generator/trees.py): files already in it that are
+right are kept (`present`, trusted by their seal). An unchanged file that is not there
+is hard-linked from the output instead of written, so it keeps its inode and
+modification time: copying the site to the portal (rsync) transfers only the pages that
+really changed. Files of the output and of the spare share inodes, so a file is never
+written into: it is removed and created anew. Every file the tree will hold is stamped
+(inode, size, modification time) for the next build's seal.
 """
 from __future__ import annotations
 
 import functools
 import os
+import stat
 from pathlib import Path
+
+from .seal import Seal, ancestors, file_stamp, parent, stamp_folders
+from .trees import Staging, remove
 
 
 @functools.lru_cache(maxsize=64)
@@ -20,7 +28,7 @@ def _real(base: str) -> str:
 def safe_join(base: Path, relative: str) -> Path:
     """base/relative, refusing any path that would land outside base (a commonpath test:
     a prefix test would let /out-evil pass for /out). The check is lexical: the staging
-    tree is ours and holds no links (build.verify_tree proves it before the swap)."""
+    tree holds no links (trees.OutputState.new_staging removes any before a file is written)."""
     root = _real(str(base))
     target = os.path.normpath(os.path.join(root, relative))
     if os.path.commonpath([root, target]) != root or target == root:
@@ -28,62 +36,134 @@ def safe_join(base: Path, relative: str) -> Path:
     return Path(target)
 
 
+def _read(path) -> bytes | None:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError:
+        return None
+
+
 class TreeWriter:
-    def __init__(self, staging: Path, previous: Path | None = None) -> None:
+    """Writes files into staging.root. `previous` is the output and `previous_seal` its
+    seal: an output file is linked, never written, and only while it is as sealed.
+    `stamps` and `touched` record what the tree will hold and which folders changed,
+    for its seal."""
+
+    def __init__(self, staging: Staging, previous: Path | None = None, previous_seal: Seal | None = None) -> None:
         self.staging = staging
+        self.root = staging.root
         self.previous = previous if previous is not None and previous.is_dir() else None
-        self.written = 0
-        self.changed = 0
+        self.previous_seal = previous_seal or Seal()
+        self.stamps: dict = {}  # every file the tree will hold
+        self.touched: set[str] = set()  # folders whose entries changed
+        for relative in staging.removed:
+            self._touch(relative)
+            self.touched.add(relative)
 
-    def _same_as_before(self, relative: str, data: bytes) -> Path | None:
-        if self.previous is None:
-            return None
-        old = os.path.join(self.previous, relative)
-        try:
-            if os.path.islink(old) or os.path.getsize(old) != len(data):
-                return None
-            with open(old, "rb") as handle:
-                return Path(old) if handle.read() == data else None
-        except OSError:
-            return None
+    def _touch(self, relative: str) -> None:
+        self.touched.update(ancestors(relative))
 
-    def write(self, relative: str, data: bytes) -> None:
-        target = safe_join(self.staging, relative)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        self.written += 1
-        old = self._same_as_before(relative, data)
-        if old is not None:
-            try:
-                os.link(old, target)
-                return
-            except OSError:  # another file system, or links not allowed: write it
-                pass
-        target.write_bytes(data)
-        self.changed += 1
-
-    def take_over(self, relative: str) -> bool:
-        """Link the previous build's file into staging unread (its inputs did not change)."""
-        if self.previous is None:
+    def keep(self, relative: str) -> bool:
+        """Leave the staging tree's file as it is (its inputs did not change)."""
+        known = self.staging.present.files.get(relative)
+        if known is None:
             return False
-        old = os.path.join(self.previous, relative)
-        target = safe_join(self.staging, relative)
-        try:
-            if os.path.islink(old) or not os.path.isfile(old):
-                return False
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.link(old, target)
-        except OSError:
-            return False
-        self.written += 1
+        self.stamps[relative] = known
         return True
 
-    def adopt_unchanged(self) -> None:
-        """For files already in staging (written by Pelican): take over identical old ones."""
-        for folder, _dirs, files in os.walk(self.staging):
-            for name in files:
-                path = os.path.join(folder, name)
-                relative = os.path.relpath(path, self.staging)
-                with open(path, "rb") as handle:
-                    data = handle.read()
-                os.unlink(path)
-                self.write(relative, data)
+    def _clear(self, target: Path, relative: str) -> None:
+        """Make way for a new file at target: whatever is there goes, its folder exists."""
+        self._touch(relative)
+        if os.path.lexists(target):
+            remove(target)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except (FileExistsError, NotADirectoryError):  # a file where a folder must go now
+            folder = target.parent
+            while folder != self.root and not folder.is_dir():
+                if os.path.lexists(folder):
+                    os.unlink(folder)
+                    break
+                folder = folder.parent
+            target.parent.mkdir(parents=True, exist_ok=True)
+
+    def sealed_previous(self, relative: str) -> str | None:
+        """The output's file at relative, if it is still the file its build wrote."""
+        sealed = self.previous_seal.files.get(relative)
+        if self.previous is None or sealed is None:
+            return None
+        old = os.path.join(self.previous, relative)
+        try:
+            status = os.lstat(old)
+        except OSError:
+            return None
+        return old if stat.S_ISREG(status.st_mode) and file_stamp(status) == sealed else None
+
+    def _link(self, old: str, target: Path, relative: str) -> bool:
+        self._clear(target, relative)
+        try:
+            os.link(old, target)
+        except OSError:  # another file system, or links not allowed
+            return False
+        self.stamps[relative] = file_stamp(os.lstat(target))
+        return True
+
+    def write(self, relative: str, data: bytes) -> None:
+        target = safe_join(self.root, relative)
+        if relative in self.staging.present.files and _read(target) == data:
+            self.keep(relative)
+            return
+        old = self.sealed_previous(relative)
+        if old is not None and _read(old) == data and self._link(old, target, relative):
+            return
+        self._clear(target, relative)
+        with open(target, "xb") as handle:  # never through an existing file or link
+            handle.write(data)
+        self.stamps[relative] = file_stamp(os.lstat(target))
+
+    def take_over(self, relative: str) -> bool:
+        """Link the output's file into staging unread (its inputs did not change), if it is
+        still the file its build wrote."""
+        old = self.sealed_previous(relative)
+        return old is not None and self._link(old, safe_join(self.root, relative), relative)
+
+    def merge(self, stamps: dict, touched: set[str]) -> None:
+        """What a worker's writer did in the same tree."""
+        self.stamps.update(stamps)
+        self.touched |= touched
+
+    def remove_others(self) -> int:
+        """Delete the files of the staging tree that the site no longer has, and the
+        folders this leaves empty; returns how many files were deleted."""
+        gone = sorted(set(self.staging.present.files) - set(self.stamps))
+        for relative in gone:
+            self._touch(relative)
+            path = safe_join(self.root, relative)
+            try:  # gone already when a folder had to make way for a file, or the reverse
+                if stat.S_ISREG(os.lstat(path).st_mode):
+                    os.unlink(path)
+            except OSError:
+                pass
+        for folder in sorted({parent(relative) for relative in gone + self.staging.removed}, key=len, reverse=True):
+            while folder:
+                try:
+                    os.rmdir(safe_join(self.root, folder))
+                except OSError:  # not empty, or already gone
+                    break
+                self._touch(folder)
+                folder = parent(folder)
+        return len(gone)
+
+    def seal(self) -> Seal:
+        """The seal of the tree as written."""
+        folders = {name: value for name, value in self.staging.present.folders.items() if name not in self.touched}
+        folders.update(stamp_folders(self.root, self.touched))
+        return Seal(dict(self.stamps), folders)
+
+
+def changed_files(seal: Seal, before: Seal | None) -> int:
+    """How many files of the tree sealed by `seal` are not the output's files (`before`):
+    new, or written anew."""
+    old = before.files if before is not None else {}
+    return sum(1 for name, stamp in seal.files.items() if old.get(name) != stamp)

@@ -1,19 +1,34 @@
 """`zhuanlan build`: checks first, writes whole or nothing, never outside its folder."""
 from __future__ import annotations
 
+import fcntl
 import re
+import time
 
 import jinja2
 
 import pytest
 
-from generator import build
+from generator import build, trees
 from generator.writer import safe_join
 from support import copy_sample_site, make_variant, run_cli
 
 
 def tree(folder):
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def settled(out):
+    """What the output's state folder holds once background deletions are done."""
+    state = trees.state_folder(out)
+    with open(state / "lock", "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+    for _ in range(300):
+        names = sorted(p.name for p in state.iterdir())
+        if not any(name.startswith("old-") for name in names):
+            return names
+        time.sleep(0.1)
+    return names
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +95,8 @@ def test_a_failed_build_leaves_the_previous_output_untouched(tmp_path):
     assert code == 1
     assert "网站没有生成，原有输出保持不变。" in err
     assert tree(out) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "site"]  # no staging folder left
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.zhuanlan", "out", "site"]
+    assert settled(out) == ["lock", "output.seal", "rows.cache", "spare", "spare.seal"]  # no staging folder left
 
 
 def test_a_crash_while_writing_leaves_the_previous_output_untouched(tmp_path, monkeypatch):
@@ -90,14 +106,15 @@ def test_a_crash_while_writing_leaves_the_previous_output_untouched(tmp_path, mo
     before = tree(out)
 
     def broken(writer, files):
-        (writer.staging / "half.html").write_text("half", encoding="utf-8")
+        (writer.root / "half.html").write_text("half", encoding="utf-8")
         raise OSError("disk full")
 
     monkeypatch.setattr(build, "write_files", broken)
     code, _out, err = run_cli("build", "--site", str(site), "--output", str(out))
     assert code == 3 and "[E901]" in err and "Traceback" not in err
     assert tree(out) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "site"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.zhuanlan", "out", "site"]
+    assert settled(out) == ["lock", "output.seal", "rows.cache", "spare", "spare.seal"]
 
 
 @pytest.mark.parametrize("where", [".", ".."])

@@ -171,3 +171,27 @@ def test_deterministic(sample):
     site, files = sample
     assert open_data(site) == files
     assert list(open_data(site)) == sorted(files)
+
+
+def test_rows_kept_between_builds_give_the_same_files(tmp_path):
+    from generator.fingerprint import global_digest
+    from generator.rowcache import RowCache
+    site, _problems = load_site(REPO, use_cache=False)
+    files = open_data(site)
+    path = tmp_path / "rows.cache"
+    first = RowCache(path, global_digest(site))
+    assert open_data(site, first) == files and first.added > 0
+    first.save()
+    again = RowCache(path, global_digest(site))
+    assert open_data(site, again) == files and again.added == 0 and len(again.used) == first.added
+    path.write_bytes(path.read_bytes()[:-5])  # a damaged file only costs time
+    assert open_data(site, RowCache(path, global_digest(site))) == files
+    first.save()
+    demand = site.demands[0]
+    object.__setattr__(demand, "title", demand.title + "（第二期）")  # a changed record is serialized again
+    again = RowCache(path, global_digest(site))
+    changed = open_data(site, again)
+    assert again.added == 1 and changed != files and changed == open_data(site)
+    assert "（第二期）" in changed["data/demands.json"].decode("utf-8")
+    other = RowCache(path, b"another global digest")  # other code, settings or regions: nothing reused
+    assert open_data(site, other) == changed and len(other.used) == other.added

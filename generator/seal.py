@@ -1,0 +1,129 @@
+"""Seals: what a built tree held when its build finished, to tell later whether it still does.
+
+A seal records, for every file of a tree, its (inode, size, modification time) and, for
+every folder (the root is ""), its (inode, modification time, change time). A folder's
+times change whenever an entry is added, removed or renamed in it, a file's modification
+time whenever it is written; so a folder whose stamp is the sealed one still holds exactly
+the entries it held, and a file whose stamp is the sealed one still holds the bytes it
+held. A folder's change time cannot be set back by hand (`touch` sets only the other two),
+so a link planted in a folder is found even if its modification time was restored.
+The root is renamed when trees swap places, which changes its change time: only its
+inode is compared, and it is always listed. Checking a tree against its seal therefore
+needs one `lstat` per entry and no walk; only folders whose stamp changed are listed, to
+find what was added to them. Nothing is followed: a link where a folder or file was is
+not the sealed entry.
+"""
+from __future__ import annotations
+
+import json
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+
+Stamp = tuple  # (inode, size, mtime_ns) of a file; (inode, mtime_ns, ctime_ns) of a folder
+
+
+def file_stamp(status: os.stat_result) -> Stamp:
+    return status.st_ino, status.st_size, status.st_mtime_ns
+
+
+def folder_stamp(status: os.stat_result) -> Stamp:
+    return status.st_ino, status.st_mtime_ns, status.st_ctime_ns
+
+
+def parent(relative: str) -> str:
+    return relative.rpartition("/")[0]
+
+
+def ancestors(relative: str) -> list[str]:
+    """The folders holding relative, from its own folder up to the root ("")."""
+    found = []
+    while relative:
+        relative = parent(relative)
+        found.append(relative)
+    return found
+
+
+@dataclass
+class Seal:
+    files: dict[str, Stamp] = field(default_factory=dict)
+    folders: dict[str, Stamp] = field(default_factory=dict)
+
+
+def read_seal(path: Path) -> Seal | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return Seal({k: tuple(v) for k, v in data["files"].items()}, {k: tuple(v) for k, v in data["folders"].items()})
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def write_seal(path: Path, seal: Seal) -> None:
+    temporary = path.with_name(path.name + ".new")
+    temporary.write_text(json.dumps({"files": seal.files, "folders": seal.folders}, separators=(",", ":"),
+                                    sort_keys=True), encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def stamp_folders(root: Path, folders) -> dict[str, Stamp]:
+    """The current stamps of the given folders of root (those that exist)."""
+    stamps = {}
+    for folder in folders:
+        try:
+            status = os.lstat(os.path.join(root, folder))
+        except OSError:
+            continue
+        if stat.S_ISDIR(status.st_mode):
+            stamps[folder] = folder_stamp(status)
+    return stamps
+
+
+@dataclass
+class Inspection:
+    """What of a sealed tree is as sealed (`seal`: those files and folders, with their
+    stamps) and what is not (`untrusted`: entries to remove, relative paths)."""
+    seal: Seal
+    untrusted: list[str]
+
+
+def inspect(root: Path, seal: Seal) -> Inspection | None:
+    """Check root against its seal; None when the root itself is not the sealed folder."""
+    if "" not in seal.folders:
+        return None
+    present = Seal()
+    untrusted: list[str] = []
+    changed: list[str] = []
+    for folder in sorted(seal.folders):  # a folder after the one holding it
+        if folder and parent(folder) not in present.folders:
+            continue  # inside a folder that goes: goes with it
+        try:
+            status = os.lstat(os.path.join(root, folder))
+        except OSError:
+            continue
+        if not stat.S_ISDIR(status.st_mode) or status.st_ino != seal.folders[folder][0]:
+            if not folder:
+                return None
+            untrusted.append(folder)
+            continue
+        present.folders[folder] = folder_stamp(status)
+        if not folder or present.folders[folder] != seal.folders[folder]:
+            changed.append(folder)
+    for name, sealed in seal.files.items():
+        if parent(name) not in present.folders:
+            continue
+        try:
+            status = os.lstat(os.path.join(root, name))
+        except OSError:
+            continue
+        if stat.S_ISREG(status.st_mode) and file_stamp(status) == sealed:
+            present.files[name] = sealed
+        else:
+            untrusted.append(name)
+    for folder in changed:  # entries added since
+        with os.scandir(os.path.join(root, folder)) as entries:
+            for entry in entries:
+                name = f"{folder}/{entry.name}" if folder else entry.name
+                if name not in seal.files and name not in seal.folders:
+                    untrusted.append(name)
+    return Inspection(present, sorted(untrusted))

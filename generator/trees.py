@@ -1,0 +1,240 @@
+"""The output's two trees: the published output, and a spare the next build updates in place.
+
+A whole-or-nothing build cannot write into the output; writing a fresh staging tree
+means creating tens of thousands of page folders, which costs seconds. So the output
+retired by a build is kept as the *spare*, and the next build takes it as its staging
+tree: files still right are left alone, changed ones replaced, vanished ones deleted;
+then the output and the staging tree swap places (one atomic exchange where the system
+has it, else two renames), and the retired output becomes the next spare. Everything
+lives in one hidden folder beside the output:
+
+    .<output name>.zhuanlan/
+        lock          held by a build from start to end
+        spare/        the previous output, once retired
+        output.seal   for each file of the output: (inode, size, modification time)
+        spare.seal    the same for the spare (the output's seal, carried along on retirement)
+        rows.cache    open-data rows kept between builds (rowcache.py)
+        build-*/ old-*/ pelican-*/ spare-*/   work folders; left by an interrupted run, swept
+
+Trust. A file of the spare is used only when it is as its seal says (seal.py), so a file
+edited, replaced or added since is not trusted; links, devices and untrusted files are
+removed before any file is written (so that no write can follow a link), and a spare
+whose root folder is not the sealed one is discarded. A build takes the spare by
+renaming it into its work folder, so a build that fails or is killed half-way leaves no
+spare behind, only a work folder that the next build sweeps. Files of the output and of
+the spare share inodes (unchanged files are hard-linked), so nothing ever writes into an
+existing file: files are unlinked and created anew.
+
+A build that leaves no sealed spare (the first one, or one whose spare was discarded)
+links one from the new output before it ends: folders are created and files linked,
+never copied, which costs a few seconds for the provincial site, once.
+"""
+from __future__ import annotations
+
+import ctypes
+import os
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .seal import Inspection, Seal, ancestors, file_stamp, inspect, read_seal, stamp_folders, write_seal
+
+try:
+    import fcntl
+except ImportError:  # not on Windows: builds there take no lock
+    fcntl = None
+
+KEEP = frozenset({"lock", "spare", "output.seal", "spare.seal", "rows.cache"})
+
+
+def state_folder(output: Path) -> Path:
+    return output.parent / f".{output.name}.zhuanlan"
+
+
+@dataclass
+class Staging:
+    """Where a build writes: `root`, and the files and folders in it that are already
+    right if the build would write the same (`present`; empty for a fresh tree); the
+    entries removed from it as untrusted are in `removed`."""
+    root: Path
+    present: Seal = field(default_factory=Seal)
+    removed: list[str] = field(default_factory=list)
+
+
+class OutputState:
+    """The hidden folder beside an output; use as a context manager (it holds the lock)."""
+
+    def __init__(self, output: Path) -> None:
+        self.output = output
+        self.folder = state_folder(output)
+        self._lock = None
+
+    def __enter__(self) -> "OutputState":
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._lock = open(self.folder / "lock", "a+b")
+        if fcntl is not None:
+            try:
+                fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                print("等待同一输出目录上正在进行的生成结束……", file=sys.stderr)
+                fcntl.flock(self._lock, fcntl.LOCK_EX)
+        self._sweep()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._lock.close()  # releases the lock
+        self._lock = None
+
+    def _sweep(self) -> None:
+        """Work folders and files of an interrupted run: deleted (folders in the background)."""
+        leftovers = [path for path in self.folder.iterdir() if path.name not in KEEP]
+        folders = [path for path in leftovers if path.is_dir() and not path.is_symlink()]
+        for path in leftovers:
+            if path not in folders:
+                path.unlink()
+        for path in folders:
+            self.retire(path)
+
+    def output_seal(self) -> Seal | None:
+        """The output's seal, if the output is still the sealed tree (its files are
+        checked one by one where they are used)."""
+        seal = read_seal(self.folder / "output.seal")
+        root = stamp_folders(self.output, [""]).get("")
+        return seal if seal is not None and root is not None and seal.folders.get("", ())[:1] == root[:1] \
+            else None
+
+    def inspect_spare(self) -> Inspection | None:
+        """What of the spare can be trusted (None: nothing; no spare, or no valid seal)."""
+        seal = read_seal(self.folder / "spare.seal")
+        spare = self.folder / "spare"
+        return inspect(spare, seal) if seal is not None and spare.is_dir() else None
+
+    def new_staging(self, inspection: Inspection | None) -> Staging:
+        """The spare, taken over as the staging tree with what `inspection` found trusted
+        (its untrusted entries removed); else an empty folder."""
+        root = Path(tempfile.mkdtemp(prefix="build-", dir=self.folder))
+        spare = self.folder / "spare"
+        (self.folder / "spare.seal").unlink(missing_ok=True)
+        if inspection is None:
+            if os.path.lexists(spare):
+                self.retire(spare)
+            return Staging(root)
+        os.rmdir(root)
+        os.replace(spare, root)  # ours now: if this build dies, the next one sweeps it
+        for relative in inspection.untrusted:
+            remove(root / relative)
+        return Staging(root, inspection.seal, inspection.untrusted)
+
+    def retire(self, path: Path) -> None:
+        """Move path out of the way at once; delete it in the background."""
+        retired = Path(tempfile.mkdtemp(prefix="old-", dir=self.folder))
+        os.replace(path, retired / "tree")
+        discard(retired)
+
+    def swap_in(self, staging: Path, seal: Seal, carried: bool) -> None:
+        """Make staging the output; the old output becomes the spare (sealed if `carried`:
+        the output is still the tree its seal describes)."""
+        write_seal(self.folder / "staging.seal", seal)
+        spare = self.folder / "spare"
+        if os.path.lexists(spare):
+            self.retire(spare)
+        if not os.path.lexists(self.output):
+            os.replace(staging, self.output)
+        elif exchange(staging, self.output):  # staging now holds the old output
+            os.replace(staging, spare)
+        else:
+            os.replace(self.output, spare)
+            os.replace(staging, self.output)
+        if carried:
+            os.replace(self.folder / "output.seal", self.folder / "spare.seal")
+        os.replace(self.folder / "staging.seal", self.folder / "output.seal")
+
+    def keep_spare(self, staging: Staging) -> None:
+        """After a failed build: its staging tree becomes the spare, sealed as it was
+        taken; whatever the build changed in it is found untrusted by the next one."""
+        if not staging.present.files:
+            self.retire(staging.root)
+            return
+        write_seal(self.folder / "spare.seal", staging.present)
+        os.replace(staging.root, self.folder / "spare")
+
+    def ensure_spare(self) -> None:
+        """When the swap left no sealed spare: link one from the output."""
+        spare = self.folder / "spare"
+        if os.path.lexists(spare) and (self.folder / "spare.seal").is_file():
+            return
+        if os.path.lexists(spare):
+            self.retire(spare)
+        seal = self.output_seal()
+        if seal is None:
+            return
+        work = Path(tempfile.mkdtemp(prefix="spare-", dir=self.folder))
+        write_seal(self.folder / "spare.seal", link_tree(self.output, seal, work))
+        os.replace(work, spare)
+
+
+def link_tree(source: Path, seal: Seal, target: Path) -> Seal:
+    """Hard-link source's files that are as sealed into the empty folder target; its seal."""
+    made = Seal()
+    for relative in sorted(seal.files):
+        old = os.path.join(source, relative)
+        try:
+            if file_stamp(os.lstat(old)) != seal.files[relative]:
+                continue
+            if parent_of(relative) not in made.folders:
+                os.makedirs(os.path.join(target, parent_of(relative)), exist_ok=True)
+                made.folders.update(dict.fromkeys(ancestors(relative)))
+            os.link(old, os.path.join(target, relative))
+        except OSError:  # gone meanwhile, or links not allowed: the next build writes it
+            continue
+        made.files[relative] = seal.files[relative]
+    made.folders = stamp_folders(target, made.folders or [""])
+    return made
+
+
+def parent_of(relative: str) -> str:
+    return relative.rpartition("/")[0]
+
+
+def exchange(first: Path, second: Path) -> bool:
+    """Swap two paths in one atomic step (Linux renameat2 RENAME_EXCHANGE); False where
+    the system cannot, and nothing was changed."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange) == 0
+
+
+def remove(path: Path) -> None:
+    """Remove a file, link or folder without following links."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif os.path.lexists(path):
+        os.unlink(path)
+
+
+def discard(folder: Path) -> None:
+    """Delete a folder in a detached process (tens of thousands of files take seconds to
+    unlink), so that the build does not wait; one left half-deleted is swept next time."""
+    if not hasattr(os, "fork"):
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    pid = os.fork()
+    if pid == 0:  # child: detach, and let a grandchild do the work
+        try:
+            os.setsid()
+            if os.fork() == 0:
+                try:
+                    os.closerange(3, os.sysconf("SC_OPEN_MAX"))  # the build's lock among them
+                    shutil.rmtree(folder, ignore_errors=True)
+                finally:
+                    os._exit(0)
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)

@@ -1,0 +1,206 @@
+"""The spare tree a build updates in place (generator/trees.py, seal.py): trusted only as sealed."""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from generator import build, trees
+from generator.seal import inspect
+from generator.writer import TreeWriter
+from support import copy_sample_site, run_cli
+
+
+def tree(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def stamps(folder):
+    return {p.relative_to(folder).as_posix(): (p.lstat().st_ino, p.lstat().st_mtime_ns)
+            for p in sorted(folder.rglob("*"))}
+
+
+def links_in(folder):
+    return [p for p in folder.rglob("*") if p.is_symlink()]
+
+
+def edit_offer(site, new):
+    offers = site / "data/projects/offers.yaml"
+    text = offers.read_text(encoding="utf-8")
+    old = "乡村互助养老服务站护理员培训与运营督导"
+    offers.write_text(text.replace(old, new, 1) if old in text else text, encoding="utf-8")
+
+
+@pytest.fixture
+def sample(tmp_path):
+    """A sample site built twice into out (so that its output and spare both exist), and a
+    fresh build of the same content elsewhere to compare with."""
+    site = copy_sample_site(tmp_path / "site")
+    out = tmp_path / "out"
+    for _ in range(2):
+        assert run_cli("build", "--site", str(site), "--output", str(out))[0] == 0
+    return site, out
+
+
+def fresh(site, folder):
+    assert run_cli("build", "--site", str(site), "--output", str(folder))[0] == 0
+    return tree(folder)
+
+
+def test_the_output_is_a_real_folder_and_the_spare_shares_its_unchanged_files(sample):
+    site, out = sample
+    spare = trees.state_folder(out) / "spare"
+    assert out.is_dir() and not out.is_symlink() and links_in(out) == []
+    assert tree(spare) == tree(out)
+    page = "policies/sample-provincial-plan/index.html"
+    assert (spare / page).stat().st_ino == (out / page).stat().st_ino  # linked, not copied
+
+
+def test_a_file_edited_by_hand_in_the_output_is_not_trusted_and_is_rewritten(sample, tmp_path):
+    site, out = sample
+    page = out / "policies/sample-provincial-plan/index.html"
+    spare_page = trees.state_folder(out) / "spare/policies/sample-provincial-plan/index.html"
+    assert page.stat().st_ino == spare_page.stat().st_ino
+    original = page.read_bytes()
+    with open(page, "r+b") as handle:  # edited in place: the spare's link shows the edit too
+        handle.write(b"<!-- hand -->")
+    assert spare_page.read_bytes() != original
+    added = out / "demands/by-hand.html"
+    added.write_text("手工添加", encoding="utf-8")
+    assert run_cli("build", "--site", str(site), "--output", str(out))[0] == 0
+    assert page.read_bytes() == original
+    assert not added.exists()
+    assert tree(out) == fresh(site, tmp_path / "fresh")
+    assert run_cli("build", "--site", str(site), "--output", str(out))[0] == 0  # and the spare as well
+    assert tree(out) == tree(tmp_path / "fresh")
+
+
+def test_a_file_edited_by_hand_in_the_spare_is_not_trusted(sample, tmp_path):
+    site, out = sample
+    spare = trees.state_folder(out) / "spare"
+    page = spare / "regions/371721/index.html"
+    status = page.stat()
+    data = page.read_bytes()
+    os.unlink(page)  # replaced by a file of the same size and times, but another inode
+    page.write_bytes(data.replace(b"<", b"(", 1))
+    os.utime(page, ns=(status.st_atime_ns, status.st_mtime_ns))
+    assert run_cli("build", "--site", str(site), "--output", str(out))[0] == 0
+    assert tree(out) == fresh(site, tmp_path / "fresh")
+
+
+def test_an_interrupted_build_leaves_the_output_byte_identical_and_the_next_build_correct(sample, tmp_path,
+                                                                                        monkeypatch):
+    site, out = sample
+    before, before_stamps = tree(out), stamps(out)
+    edit_offer(site, "乡村互助养老服务站护理员培训")
+    real_write, calls = TreeWriter.write, []
+
+    def failing(self, relative, data):
+        calls.append(relative)
+        real_write(self, relative, data)
+        if len(calls) == 3:  # some files written into the staging tree, then the disk fails
+            raise OSError("disk full")
+
+    monkeypatch.setattr(TreeWriter, "write", failing)
+    code, _out, err = run_cli("build", "--site", str(site), "--output", str(out))
+    assert code == 3 and "[E901]" in err
+    assert len(calls) == 3
+    assert tree(out) == before and stamps(out) == before_stamps
+    monkeypatch.setattr(TreeWriter, "write", real_write)
+    assert run_cli("build", "--site", str(site), "--output", str(out))[0] == 0
+    assert "乡村互助养老服务站护理员培训</h1>" in (out / "offers/s-care-elderly-2025/index.html").read_text(
+        encoding="utf-8")
+    assert tree(out) == fresh(site, tmp_path / "fresh")
+    assert run_cli("build", "--site", str(site), "--output", str(out))[0] == 0  # the spare it left as well
+    assert tree(out) == tree(tmp_path / "fresh")
+
+
+def test_a_build_that_fails_in_pelican_keeps_a_usable_spare(sample, tmp_path, monkeypatch):
+    site, out = sample
+    before = tree(out)
+    edit_offer(site, "乡村互助养老服务站护理员培训")
+    news = site / "content/news/sample-key-county-push.md"
+    news.write_text(news.read_text(encoding="utf-8").replace("---\n\n", "---\n\n新增一段。\n\n", 1), encoding="utf-8")
+
+    def failing(*args):
+        raise build.PelicanFailed("模拟的失败")
+
+    monkeypatch.setattr(build, "render_content", failing)
+    assert run_cli("build", "--site", str(site), "--output", str(out))[0] == 1
+    assert tree(out) == before
+    state = trees.state_folder(out)
+    assert sorted(p.name for p in state.iterdir()) == ["lock", "output.seal", "rows.cache", "spare", "spare.seal"]
+    monkeypatch.undo()
+    assert run_cli("build", "--site", str(site), "--output", str(out))[0] == 0
+    assert tree(out) == fresh(site, tmp_path / "fresh")
+
+
+def test_links_planted_in_the_spare_are_removed_not_followed(sample, tmp_path):
+    site, out = sample
+    spare = trees.state_folder(out) / "spare"
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    secret = outside / "secret.html"
+    secret.write_text("不可改动", encoding="utf-8")
+    (spare / "evil").symlink_to(outside)  # a new entry at the root
+    os.unlink(spare / "index.html")  # a page the build writes, now a link to a file outside
+    (spare / "index.html").symlink_to(secret)
+    os.unlink(spare / "404.html")  # a hard link to a file outside, in place of a page
+    os.link(secret, spare / "404.html")
+    offer = spare / "offers/s-care-elderly-2025"  # a folder the build writes into, now a link
+    for child in offer.iterdir():
+        child.unlink()
+    offer.rmdir()
+    offer.symlink_to(outside, target_is_directory=True)
+    folder = spare / "demands"  # a link planted, and the folder's modification time set back
+    status = folder.stat()
+    (folder / "planted").symlink_to(outside, target_is_directory=True)
+    os.utime(folder, ns=(status.st_atime_ns, status.st_mtime_ns))
+    edit_offer(site, "乡村互助养老服务站护理员培训")
+    assert run_cli("build", "--site", str(site), "--output", str(out))[0] == 0
+    assert sorted(p.name for p in outside.iterdir()) == ["secret.html"]
+    assert secret.read_text(encoding="utf-8") == "不可改动" and secret.stat().st_nlink == 1
+    assert links_in(out) == [] and links_in(spare) == []
+    assert build.verify_tree(out)
+    assert tree(out) == fresh(site, tmp_path / "fresh")
+
+
+def test_the_seal_finds_what_changed_in_a_tree(tmp_path):
+    root = tmp_path / "t"
+    (root / "a/b").mkdir(parents=True)
+    for name in ("x.html", "a/y.html", "a/b/z.html"):
+        (root / name).write_text(name, encoding="utf-8")
+    writer = TreeWriter(trees.Staging(root))
+    for name in ("x.html", "a/y.html", "a/b/z.html"):
+        writer.write(name, name.encode())  # files there but not trusted: written anew
+    seal = writer.seal()
+    assert sorted(seal.files) == ["a/b/z.html", "a/y.html", "x.html"] and "" in seal.folders
+    assert inspect(root, seal).untrusted == []
+    (root / "a/y.html").write_text("edited", encoding="utf-8")
+    status = (root / "a/b").stat()
+    (root / "a/b/new.html").write_text("new", encoding="utf-8")
+    os.utime(root / "a/b", ns=(status.st_atime_ns, status.st_mtime_ns))
+    found = inspect(root, seal)
+    assert found.untrusted == ["a/b/new.html", "a/y.html"]
+    assert sorted(found.seal.files) == ["a/b/z.html", "x.html"]
+    os.rename(root, tmp_path / "moved")  # the root's own times change on a rename: still trusted
+    (tmp_path / "moved").rename(root)
+    assert inspect(root, seal).untrusted == ["a/b/new.html", "a/y.html"]
+    (root / "a").rename(tmp_path / "a-elsewhere")
+    (root / "a").mkdir()
+    assert inspect(root, seal).untrusted == ["a"]
+
+
+def test_the_swap_is_one_exchange_or_two_renames(sample, tmp_path, monkeypatch):
+    site, out = sample
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    (first / "a").write_text("1", encoding="utf-8")
+    if trees.exchange(first, second):  # Linux: both names swap in one step
+        assert (second / "a").is_file() and not (first / "a").exists()
+    edit_offer(site, "乡村互助养老服务站护理员培训")
+    monkeypatch.setattr(trees, "exchange", lambda a, b: False)  # elsewhere: two renames
+    assert run_cli("build", "--site", str(site), "--output", str(out))[0] == 0
+    assert tree(out) == fresh(site, tmp_path / "fresh")
+    assert tree(trees.state_folder(out) / "spare") != tree(out)  # the previous output, kept as the spare
