@@ -5,7 +5,7 @@ Read top to bottom, a build is:
   2. index: figures and the reference date, from the content, never the clock;
   3. render the Markdown sections with Pelican, and every record, region,
      field, listing and statistics page with the theme, in worker processes;
-  4. open data, feeds and the sitemap;
+  4. open data, feeds, the search index (search_stage) and the sitemap;
   5. verify that every written path lies inside the staging folder;
   6. swap the staging folder in for the output — only now does output change.
 """
@@ -26,6 +26,7 @@ from .fingerprint import MANIFEST as MARKER, content_fingerprint, global_digest,
 from .opendata import open_data
 from .pelican_content import PelicanFailed, render_content
 from .render import render_pages, sitemap
+from .search_stage import search_page, write_search
 from .site import load_site
 from .views_places import place_pages
 from .views_records import record_pages
@@ -149,10 +150,12 @@ def build_site(site_dir: Path, output: Path, siteurl: str | None, workers: int =
         content = content_fingerprint(site, siteurl, base)
         content_files = render_markdown_sections(site, staging, siteurl, writer, content, manifest)
         specs = list(record_pages(site)) + list(place_pages(site, today, urlparse(siteurl).path.rstrip("/")))
+        specs += list(search_page(site))
         count, changed, fingerprints, extra = render_pages(
             site, specs, staging, workers, previous, before=manifest.get("pages", {}), base=base,
             meanwhile=lambda: {**open_data(site), **demand_feeds(site, siteurl)})
         write_files(writer, extra)
+        write_search(site, writer)
         pages = [urls.output_file(path) for path, _template, _context in specs] + content_files
         write_files(writer, {"sitemap.xml": sitemap(pages, siteurl),
                              MARKER: manifest_bytes(fingerprints, content, content_files)})
