@@ -10,7 +10,7 @@ query is found (any substring, also across word boundaries, with no word segment
 the few that hold the bigrams apart but pass the signature test are dropped when the
 browser reads their text to show them.
 
-Files under search/ (all numbers are unsigned LEB128 varints):
+Files under search-index/ (all numbers are unsigned LEB128 varints):
   meta.json               document count, shard count, the big bigrams, filter values
   s/<n>.bin               shard n: the small posting lists whose bigram hashes to n:
                           count, then per list (code point 1, code point 2, byte length),
@@ -156,7 +156,7 @@ def docs_digest(docs: list[SearchDoc], field_slugs: dict[str, str]) -> str:
 
 
 def index_files(docs: list[SearchDoc], field_slugs: dict[str, str], digest: str = "") -> dict[str, bytes]:
-    """Every file of the index, {path under search/: bytes}."""
+    """Every file of the index, {path under search-index/: bytes}."""
     files, big, shards = _shard_files(posting_lists(docs))
     filters = filter_values(docs, field_slugs)
     for name, values in filters.items():

@@ -1,7 +1,7 @@
-"""The build's search stage: the /search/ page's spec and the index files under search/.
+"""The build's search stage: the /search/ page's spec and the index files under search-index/.
 
 The index is rebuilt only when what it is made from changed (its digest, kept in
-search/meta.json); otherwise the previous build's files are linked in unread. When it
+search-index/meta.json); otherwise the previous build's files are linked in unread. When it
 is rebuilt, files whose bytes did not change are still linked (TreeWriter), so a
 copy to the portal moves only the shards and documents that really changed.
 """
@@ -16,7 +16,7 @@ from .search_docs import KIND_NAMES, STATUS_NAMES, search_docs
 from .search_index import docs_digest, index_files
 from .writer import TreeWriter
 
-FOLDER = "search"
+FOLDER = "search-index"
 
 
 def search_page(site):
@@ -54,7 +54,7 @@ def _take_over_all(writer: TreeWriter) -> bool:
 
 
 def write_search(site, writer: TreeWriter) -> int:
-    """Write the index into staging/search/; returns how many files it has."""
+    """Write the index into staging/search-index/; returns how many files it has."""
     docs = search_docs(site)
     slugs = {f.name: f.slug for f in site.vocabulary.fields}
     digest = docs_digest(docs, slugs)

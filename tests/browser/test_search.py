@@ -31,7 +31,7 @@ def open_search(page, siteurl: str, query: str = "") -> list[int]:
 
 
 def doc_paths(output: Path) -> dict[int, str]:
-    return {int(p.stem): json.loads(p.read_text(encoding="utf-8"))["u"] for p in (output / "search" / "d").glob("*.json")}
+    return {int(p.stem): json.loads(p.read_text(encoding="utf-8"))["u"] for p in (output / "search-index" / "d").glob("*.json")}
 
 
 def shown(page) -> list[dict]:
@@ -126,7 +126,7 @@ def test_chinese_query_shows_highlighted_results(server, built_site, page):
     status = page.text_content("#search-status")
     assert status == f"找到 {len(ids)} 条结果（“互助养老”）。"
     first = items[0]["href"]
-    assert first.startswith("./../") and urllib.request.urlopen(page.url.split("?")[0] + first).status == 200
+    assert first.startswith("../") and urllib.request.urlopen(page.url.split("?")[0] + first).status == 200
 
 
 def test_boundary_straddling_query(server, built_site, page, records):
@@ -161,11 +161,11 @@ def test_seeded_missing_record_fails_recall(static_server, built_site, page, rec
     docs = search_docs(site)
     victim = next(d for d in docs if d.path == "demands/d-371721-2025-001/")
     kept = [d for d in docs if d is not victim]
-    shutil.rmtree(copy / "search" / "d")
-    shutil.rmtree(copy / "search" / "s")
+    shutil.rmtree(copy / "search-index" / "d")
+    shutil.rmtree(copy / "search-index" / "s")
     for name, data in index_files(kept, {f.name: f.slug for f in site.vocabulary.fields}).items():
-        (copy / "search" / name).parent.mkdir(parents=True, exist_ok=True)
-        (copy / "search" / name).write_bytes(data)
+        (copy / "search-index" / name).parent.mkdir(parents=True, exist_ok=True)
+        (copy / "search-index" / name).write_bytes(data)
     server = static_server(srv)
     found = browser_results(page, server.url("/col/xczx"), ["互助养老", "村养"])
     misses = recall_misses(doc_paths(copy), found, raw)

@@ -1,4 +1,4 @@
-/* zhuanlan search: reads the static index under search/ (written by generator/search_index.py).
+/* zhuanlan search: reads the static index under search-index/ (written by generator/search_index.py).
    No framework, no word segmenter: a query is cut into character pairs (bigrams), so every
    browser finds the same records. The query and filters live in the URL. */
 (function () {
@@ -6,6 +6,7 @@
   var form = document.querySelector('form[data-index]');
   if (!form || !window.fetch || !window.URLSearchParams) { return; }
   var base = form.getAttribute('data-index');
+  var root = form.getAttribute('data-root');
   var input = form.querySelector('#q');
   var statusBox = document.getElementById('search-status');
   var list = document.getElementById('search-results');
@@ -239,7 +240,7 @@
     var li = document.createElement('li'), h = document.createElement('h2'), a = document.createElement('a');
     li.className = 'item';
     h.className = 'item-title';
-    a.href = base + '../' + doc.u;
+    a.href = root + doc.u;
     highlighted(a, doc.t, terms);
     h.appendChild(a);
     var metaLine = document.createElement('p');
