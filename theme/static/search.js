@@ -111,10 +111,24 @@
     return k ? ((mask >> k) | (mask << (width - k))) & full : mask;
   }
 
+  // The offsets of the bigrams a term is looked up by: all of them, less each big one (a long
+  // list in a file of its own) whose two characters the others already cover. 乡村振兴 needs
+  // 乡村 and 振兴, not 村振: recall is the same, and a third of the bytes is saved.
+  function lookupOffsets(chars) {
+    var offsets = [], i;
+    for (i = 0; i + 1 < chars.length; i++) { offsets.push(i); }
+    for (i = 0; i < offsets.length; i++) {
+      var at = offsets[i], before = offsets[i - 1], after = offsets[i + 1];
+      var covered = before !== undefined && before + 1 >= at && after !== undefined && after <= at + 1;
+      if (big[chars[at] + chars[at + 1]] && covered) { offsets.splice(i--, 1); }
+    }
+    return offsets;
+  }
+
   // One term: the documents whose signatures let the term's bigrams stand side by side.
   function findTerm(chars) {
-    var pairs = [];
-    for (var i = 0; i + 1 < chars.length; i++) { pairs.push(chars[i] + chars[i + 1]); }
+    var offsets = lookupOffsets(chars);
+    var pairs = offsets.map(function (at) { return chars[at] + chars[at + 1]; });
     return Promise.all(pairs.map(postings)).then(function (lists) {
       var found = new Map(), pointers = lists.map(function () { return 0; });
       var shortest = lists.reduce(function (a, b) { return b.ids.length < a.ids.length ? b : a; });
@@ -126,7 +140,7 @@
           pointers[k] = p;
           if (p >= ids.length || ids[p] !== doc) { present = false; break; }
           var sig = lists[k].sigs[p];
-          m7 &= rot(sig & 127, k, 7); m8 &= rot(sig >> 8, k, 8); title &= sig;
+          m7 &= rot(sig & 127, offsets[k], 7); m8 &= rot(sig >> 8, offsets[k], 8); title &= sig;
         }
         if (present && m7 && m8) { found.set(doc, (title ? 100 : 0) + popcount(m8)); }
       }
