@@ -15,22 +15,25 @@ Files under search-index/ (all numbers are unsigned LEB128 varints):
   s/<n>.bin               shard n: the small posting lists whose bigram hashes to n:
                           count, then per list (code point 1, code point 2, byte length),
                           then the lists one after another
-  b/<hex1>-<hex2>.bin     one big posting list in a file of its own
+  b/<hex1>-<hex2>.bin     a big posting list's document numbers, in a file of their own, and
+  b/<hex1>-<hex2>.sig     its signatures: a query fetches them only where it needs positions
   d/<n>.json              document n: path, title, kind, place, fields, status, date, text
   f/<filter>/<value>.bin  the numbers of the documents a filter value selects (as gaps)
 A posting list, and a filter file: the document numbers (encode_numbers), then for a
-posting list the documents' signatures, two bytes each.
+posting list the documents' signatures, two bytes each (of a big list, in its .sig file).
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import re
+import sys
+from array import array
 from collections import defaultdict
 
 from .search_docs import KIND_NAMES, STATUS_NAMES, SearchDoc, fold
 
-VERSION = 1
+VERSION = 2
 SHARD_TARGET = 12_000  # bytes of small lists per shard, on average
 BIG_LIST = 8_000  # a posting list at least this long gets a file of its own
 _RUNS = re.compile(r"\S{2,}")
@@ -93,22 +96,32 @@ def encode_numbers(numbers: list[int], count: int, extra: bytes = b"") -> bytes:
     return b"\x00" + varint(len(numbers)) + varints(gaps(numbers)) + extra
 
 
-def posting_lists(docs: list[SearchDoc]) -> dict[str, bytes]:
-    """{bigram: the documents holding it, then their signatures (two bytes each, low first)}."""
+def posting_lists(docs: list[SearchDoc]) -> dict[str, tuple[bytes, bytes]]:
+    """{bigram: (the documents holding it, their signatures: two bytes each, low first)}."""
     numbers: dict[str, list[int]] = defaultdict(list)
-    signatures: dict[str, bytearray] = defaultdict(bytearray)
+    signatures: dict[str, list[int]] = defaultdict(list)
     for number, doc in enumerate(docs):
         for bigram, signature in doc_bigrams(doc).items():
             numbers[bigram].append(number)
-            signatures[bigram] += signature.to_bytes(2, "little")
+            signatures[bigram].append(signature)
     count = len(docs)
-    return {bigram: encode_numbers(numbers[bigram], count, bytes(signatures[bigram])) for bigram in numbers}
+    return {bigram: (encode_numbers(numbers[bigram], count), _two_bytes_each(signatures[bigram])) for bigram in numbers}
 
 
-def _shard_files(lists: dict[str, bytes]) -> tuple[dict[str, bytes], list[str], int]:
-    big = sorted(bigram for bigram, data in lists.items() if len(data) >= BIG_LIST)
-    files = {f"b/{ord(b[0]):x}-{ord(b[1]):x}.bin": lists[b] for b in big}
-    small = sorted(bigram for bigram, data in lists.items() if len(data) < BIG_LIST)
+def _two_bytes_each(values: list[int]) -> bytes:
+    data = array("H", values)
+    if sys.byteorder == "big":
+        data.byteswap()
+    return data.tobytes()
+
+
+def _shard_files(parts: dict[str, tuple[bytes, bytes]]) -> tuple[dict[str, bytes], list[str], int]:
+    big = sorted(bigram for bigram, (ids, sigs) in parts.items() if len(ids) + len(sigs) >= BIG_LIST)
+    files = {}
+    for b in big:
+        files[f"b/{ord(b[0]):x}-{ord(b[1]):x}.bin"], files[f"b/{ord(b[0]):x}-{ord(b[1]):x}.sig"] = parts[b]
+    lists = {bigram: ids + sigs for bigram, (ids, sigs) in parts.items() if len(ids) + len(sigs) < BIG_LIST}
+    small = sorted(lists)
     total = sum(len(lists[b]) for b in small)
     shards = 1
     while total / shards > SHARD_TARGET:

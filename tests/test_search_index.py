@@ -48,7 +48,10 @@ def postings(files: dict[str, bytes], bigram: str) -> dict[int, int]:
     big = {meta["big"][i:i + 2] for i in range(0, len(meta["big"]), 2)}
     first, second = ord(bigram[0]), ord(bigram[1])
     if bigram in big:
-        data, start = files[f"b/{first:x}-{second:x}.bin"], 0
+        ids, _end = decode_numbers(files[f"b/{first:x}-{second:x}.bin"], 0, meta["docs"])
+        sigs = files[f"b/{first:x}-{second:x}.sig"]
+        assert len(sigs) == 2 * len(ids)
+        return {n: sigs[2 * i] | sigs[2 * i + 1] << 8 for i, n in enumerate(ids)}
     else:
         data = files[f"s/{shard_of(first, second, meta['shards'])}.bin"]
         count, at = read_varint(data, 0)
@@ -134,6 +137,17 @@ def test_signatures_drop_documents_holding_the_bigrams_apart():
     files = index_files(docs, {})
     assert find(files, "养老服务") == {0}
     assert set(postings(files, "养老")) == {0} and set(postings(files, "服务")) == {0}
+
+
+def test_big_lists_keep_numbers_and_signatures_apart(monkeypatch):
+    import generator.search_index as search_index
+    monkeypatch.setattr(search_index, "BIG_LIST", 6)
+    docs = [doc("乡村振兴", "乡村振兴服务", "a"), doc("振兴乡村", "", "b"), doc("乡村", "振兴", "c")]
+    files = index_files(docs, {})
+    meta = json.loads(files["meta.json"])
+    assert "乡村" in {meta["big"][i:i + 2] for i in range(0, len(meta["big"]), 2)}
+    assert files["b/4e61-6751.bin"] == encode_numbers([0, 1, 2], 3) and len(files["b/4e61-6751.sig"]) == 6
+    assert find(files, "乡村振兴") == {0} and find(files, "振兴乡村") == {1}
 
 
 def test_case_and_width_fold_alike():
