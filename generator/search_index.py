@@ -99,17 +99,16 @@ def encode_numbers(numbers: list[int], count: int, extra: bytes = b"") -> bytes:
 def posting_lists(docs: list[SearchDoc]) -> dict[str, tuple[bytes, bytes]]:
     """{bigram: (the documents holding it, their signatures: two bytes each, low first)}."""
     numbers: dict[str, list[int]] = defaultdict(list)
-    signatures: dict[str, list[int]] = defaultdict(list)
+    signatures: dict[str, array] = defaultdict(lambda: array("H"))  # two bytes each, no int objects kept
     for number, doc in enumerate(docs):
         for bigram, signature in doc_bigrams(doc).items():
             numbers[bigram].append(number)
             signatures[bigram].append(signature)
     count = len(docs)
-    return {bigram: (encode_numbers(numbers[bigram], count), _two_bytes_each(signatures[bigram])) for bigram in numbers}
+    return {bigram: (encode_numbers(numbers[bigram], count), _little_endian(signatures[bigram])) for bigram in numbers}
 
 
-def _two_bytes_each(values: list[int]) -> bytes:
-    data = array("H", values)
+def _little_endian(data: array) -> bytes:
     if sys.byteorder == "big":
         data.byteswap()
     return data.tobytes()
