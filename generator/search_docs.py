@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from . import urls
 from .stats import places_of
-from .vocabulary import DEMAND_STATUSES, POLICY_STATUSES, SUPPLY_STATUSES
+from .vocabulary import DEMAND_STATUSES, SUPPLY_STATUSES
 
 KIND_NAMES = {"policy": "政策", "demand": "需求", "supply": "供给", "org": "社会组织", "region": "地区"}
 KIND_ORDER = {kind: number for number, kind in enumerate(KIND_NAMES)}
