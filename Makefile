@@ -4,6 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+BENCH_STAMP := $(VENV)/.installed-bench
 # The browser suite's pinned npm tools (Nu Html Checker, axe-core); --ignore-scripts: vnu-jar's
 # postinstall would download a JDK, and the tests use the machine's java instead.
 BROWSER := tests/browser
@@ -22,6 +23,10 @@ $(TEST_STAMP): pyproject.toml $(STAMP)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $@
 
+$(BENCH_STAMP): pyproject.toml $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[bench]'
+	touch $@
+
 $(NODE_STAMP): $(BROWSER)/package.json $(BROWSER)/package-lock.json
 	cd $(BROWSER) && npm ci --silent --ignore-scripts --no-audit --no-fund
 	touch $@
@@ -35,10 +40,11 @@ check: $(STAMP)
 test: $(TEST_STAMP) $(NODE_STAMP)
 	$(PY) -m pytest -q
 
-bench: $(STAMP)
+bench: $(BENCH_STAMP)
 	$(PY) bench/bench_check.py
 	$(PY) bench/bench_loading.py
 	$(PY) bench/bench_build.py
+	$(PY) bench/bench_search.py
 
 clean:
 	rm -rf output .zhuanlan-cache

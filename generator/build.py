@@ -11,7 +11,8 @@ Read top to bottom, a build is:
   4. render the Markdown sections with Pelican (in a folder of its own, walked for links
      before its files are moved in); then, at the same time, the record and listing
      pages in the parent (rendered by worker processes) and, in one forked process, open
-     data, feeds and the region, field and other place pages; pages whose inputs did not
+     data, feeds, the search index (search_stage.py, remade only when what it is made of
+     changed) and the region, field, search and other place pages; pages whose inputs did not
      change are kept, or taken over from the output, instead of rendered;
   5. the sitemap and the manifest; files the site no longer has are deleted;
   6. swap the staging tree in for the output (one atomic exchange) — only now does the
@@ -39,6 +40,7 @@ from .opendata import open_data
 from .pelican_content import PelicanFailed, render_content
 from .render import render_pages, sitemap
 from .rowcache import RowCache
+from .search_stage import search_page, write_search
 from .site import load_site
 from .trees import OutputState, Staging
 from .views_places import place_pages
@@ -122,14 +124,15 @@ def write_site(site, state: OutputState, staging: Staging, siteurl: str, workers
         return names, render_pages(site, specs, writer, workers, kept=kept.get("pages", {}),
                                    before=before.get("pages", {}), base=base)
 
-    def data_and_places():  # in a forked process, while the parent does the record pages
+    def data_and_places():  # in a forked process, while the parent does the matches and record pages
         rows = RowCache(state.folder / "rows.cache", base)
         files = {**open_data(site, rows), **demand_feeds(site, siteurl)}
         rows.save()
         mine = TreeWriter(staging, state.output, previous_seal)
         write_files(mine, files)
-        specs = list(place_pages(site, today, urlparse(siteurl).path.rstrip("/")))
-        return len(files), pages(specs, mine, 1), mine.stamps, mine.touched  # a few hundred pages
+        indexed = write_search(site, mine)
+        specs = list(place_pages(site, today, urlparse(siteurl).path.rstrip("/"))) + list(search_page(site))
+        return len(files) + indexed, pages(specs, mine, 1), mine.stamps, mine.touched  # a few hundred pages
 
     def matches_and_records():  # in the parent: the record pages show the recommendations
         matches = match_site(site, today)

@@ -61,7 +61,7 @@ GOLDEN_PAGES = {
     "stats": "stats/index.html", "data": "data/index.html", "404": "404.html",
     "policy": "policies/sample-provincial-plan/index.html", "news": "news/sample-2025-matching-fair/index.html",
     "case": "cases/sample-mutual-aid-brand/index.html", "page": "pages/about/index.html",
-    "section": "policies/index.html",
+    "section": "policies/index.html", "search": "search/index.html",
 }
 
 

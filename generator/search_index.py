@@ -1,0 +1,183 @@
+"""The search index: a character-bigram inverted index with positions, cut into files
+the browser fetches only when a query needs them (theme/static/search.js reads them).
+
+Every pair of adjacent characters (a bigram; whitespace ends a run) of a document's
+folded text is a key; its posting list names each document holding it, with a
+signature of where (see doc_bigrams). For a query of two or more characters the
+browser intersects the lists of the query's bigrams and keeps the documents whose
+signatures allow the bigrams to stand side by side: every document containing the
+query is found (any substring, also across word boundaries, with no word segmenter);
+the few that hold the bigrams apart but pass the signature test are dropped when the
+browser reads their text to show them.
+
+Files under search-index/ (all numbers are unsigned LEB128 varints):
+  meta.json               document count, shard count, the big bigrams, filter values
+  s/<n>.bin               shard n: the small posting lists whose bigram hashes to n:
+                          count, then per list (code point 1, code point 2, byte length),
+                          then the lists one after another
+  b/<hex1>-<hex2>.bin     a big posting list's document numbers, in a file of their own, and
+  b/<hex1>-<hex2>.sig     its signatures: a query fetches them only where it needs positions
+  d/<n>.json              document n: path, title, kind, place, fields, status, date, text
+  f/<filter>/<value>.bin  the numbers of the documents a filter value selects (as gaps)
+A posting list, and a filter file: the document numbers (encode_numbers), then for a
+posting list the documents' signatures, two bytes each (of a big list, in its .sig file).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sys
+from array import array
+from collections import defaultdict
+
+from .search_docs import KIND_NAMES, STATUS_NAMES, SearchDoc, fold
+
+VERSION = 2
+SHARD_TARGET = 12_000  # bytes of small lists per shard, on average
+BIG_LIST = 8_000  # a posting list at least this long gets a file of its own
+_RUNS = re.compile(r"\S{2,}")
+_BITS = [1 << (n % 7) | 256 << (n % 8) for n in range(56)]
+_VARINT = [bytes([n]) if n < 128 else bytes([(n & 127) | 128, n >> 7]) for n in range(1 << 14)]
+
+
+def varint(n: int) -> bytes:
+    if n < 16384:
+        return _VARINT[n]
+    out = bytearray()
+    while n >= 128:
+        out.append((n & 127) | 128)
+        n >>= 7
+    out.append(n)
+    return bytes(out)
+
+
+def varints(numbers) -> bytes:
+    return b"".join(_VARINT[n] if n < 16384 else varint(n) for n in numbers)
+
+
+def gaps(numbers: list[int]) -> list[int]:
+    return [b - a for a, b in zip([0] + numbers, numbers)]
+
+
+def shard_of(first: int, second: int, shards: int) -> int:
+    """The shard of a bigram, from its two code points (search.js computes the same)."""
+    h = ((first * 0x9E3779B1) & 0xFFFFFFFF) ^ ((second * 0x85EBCA77) & 0xFFFFFFFF)
+    h = ((h ^ (h >> 15)) * 0x2C1B3C6D) & 0xFFFFFFFF
+    return (h ^ (h >> 13)) % shards
+
+
+def doc_bigrams(doc: SearchDoc) -> dict[str, int]:
+    """{bigram: its signature} for a document's folded text. A signature is 16 bits: bits
+    0-6 hold the bigram's positions modulo 7, bits 8-15 its positions modulo 8, and bit 7
+    says it occurs in the title. A query's bigrams stand side by side only where their
+    signatures, shifted by their offsets in the query, share a bit in both parts."""
+    text = fold(doc.text)
+    title = len(doc.title)
+    found: dict[str, int] = {}
+    get = found.get
+    for run in _RUNS.finditer(text):
+        start, word = run.start(), run.group()
+        for offset in range(len(word) - 1):
+            at = start + offset
+            bigram = word[offset:offset + 2]
+            found[bigram] = get(bigram, 0) | _BITS[at % 56] | (128 if at < title else 0)
+    return found
+
+
+def encode_numbers(numbers: list[int], count: int, extra: bytes = b"") -> bytes:
+    """Ascending document numbers: a form byte, how many there are, then either their gaps
+    (form 0) or, when shorter, a bitmap of `count` bits (form 1); then `extra`."""
+    if len(numbers) * 8 > count:
+        bitmap = bytearray((count + 7) // 8)
+        for n in numbers:
+            bitmap[n >> 3] |= 1 << (n & 7)
+        return b"\x01" + varint(len(numbers)) + bytes(bitmap) + extra
+    return b"\x00" + varint(len(numbers)) + varints(gaps(numbers)) + extra
+
+
+def posting_lists(docs: list[SearchDoc]) -> dict[str, tuple[bytes, bytes]]:
+    """{bigram: (the documents holding it, their signatures: two bytes each, low first)}."""
+    numbers: dict[str, list[int]] = defaultdict(list)
+    signatures: dict[str, array] = defaultdict(lambda: array("H"))  # two bytes each, no int objects kept
+    for number, doc in enumerate(docs):
+        for bigram, signature in doc_bigrams(doc).items():
+            numbers[bigram].append(number)
+            signatures[bigram].append(signature)
+    count = len(docs)
+    return {bigram: (encode_numbers(numbers[bigram], count), _little_endian(signatures[bigram])) for bigram in numbers}
+
+
+def _little_endian(data: array) -> bytes:
+    if sys.byteorder == "big":
+        data.byteswap()
+    return data.tobytes()
+
+
+def _shard_files(parts: dict[str, tuple[bytes, bytes]]) -> tuple[dict[str, bytes], list[str], int]:
+    big = sorted(bigram for bigram, (ids, sigs) in parts.items() if len(ids) + len(sigs) >= BIG_LIST)
+    files = {}
+    for b in big:
+        files[f"b/{ord(b[0]):x}-{ord(b[1]):x}.bin"], files[f"b/{ord(b[0]):x}-{ord(b[1]):x}.sig"] = parts[b]
+    lists = {bigram: ids + sigs for bigram, (ids, sigs) in parts.items() if len(ids) + len(sigs) < BIG_LIST}
+    small = sorted(lists)
+    total = sum(len(lists[b]) for b in small)
+    shards = 1
+    while total / shards > SHARD_TARGET:
+        shards *= 2
+    members: dict[int, list[str]] = defaultdict(list)
+    for bigram in small:
+        members[shard_of(ord(bigram[0]), ord(bigram[1]), shards)].append(bigram)
+    for number in range(shards):
+        keys = members.get(number, [])
+        head = varint(len(keys)) + b"".join(varint(ord(k[0])) + varint(ord(k[1])) + varint(len(lists[k])) for k in keys)
+        files[f"s/{number}.bin"] = head + b"".join(lists[k] for k in keys)
+    return files, big, shards
+
+
+def filter_values(docs: list[SearchDoc], field_slugs: dict[str, str]) -> dict[str, dict[str, list[int]]]:
+    """{filter: {value: ascending document numbers}} for region, field, kind and status."""
+    out: dict[str, dict[str, list[int]]] = {"region": defaultdict(list), "field": defaultdict(list),
+                                            "kind": defaultdict(list), "status": defaultdict(list)}
+    for number, doc in enumerate(docs):
+        out["kind"][doc.kind].append(number)
+        if doc.status:
+            out["status"][doc.status].append(number)
+        for name in doc.fields:
+            if name in field_slugs:
+                out["field"][field_slugs[name]].append(number)
+        for code in sorted(doc.regions):
+            out["region"][code].append(number)
+    return {name: dict(values) for name, values in out.items()}
+
+
+def doc_file(doc: SearchDoc) -> bytes:
+    record = {"u": doc.path, "t": doc.title, "k": KIND_NAMES[doc.kind], "p": doc.place, "f": doc.fields,
+              "s": STATUS_NAMES.get(doc.status, ""), "d": doc.date.isoformat() if doc.date else "", "b": doc.body}
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def docs_digest(docs: list[SearchDoc], field_slugs: dict[str, str]) -> str:
+    """What the index is made from: when it equals the previous build's, so is every file."""
+    digest = hashlib.sha256(f"zhuanlan-search {VERSION} {SHARD_TARGET} {BIG_LIST}\n".encode())
+    digest.update(repr(sorted(field_slugs.items())).encode())
+    for doc in docs:
+        digest.update(repr((doc.kind, doc.key, doc.path, doc.title, doc.body, doc.date, doc.place, doc.fields,
+                            doc.status, sorted(doc.regions))).encode())
+    return digest.hexdigest()
+
+
+def index_files(docs: list[SearchDoc], field_slugs: dict[str, str], digest: str = "") -> dict[str, bytes]:
+    """Every file of the index, {path under search-index/: bytes}."""
+    files, big, shards = _shard_files(posting_lists(docs))
+    filters = filter_values(docs, field_slugs)
+    for name, values in filters.items():
+        for value, numbers in values.items():
+            files[f"f/{name}/{value}.bin"] = encode_numbers(numbers, len(docs))
+    for number, doc in enumerate(docs):
+        files[f"d/{number}.json"] = doc_file(doc)
+    meta = {"version": VERSION, "docs": len(docs), "shards": shards,
+            "big": "".join(big), "filters": {name: sorted(values) for name, values in filters.items()},
+            "digest": digest}
+    files["meta.json"] = json.dumps(meta, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    return files
