@@ -45,6 +45,7 @@ bench: $(BENCH_STAMP)
 	$(PY) bench/bench_loading.py
 	$(PY) bench/bench_build.py
 	$(PY) bench/bench_search.py
+	$(PY) bench/bench_match.py
 
 clean:
 	rm -rf output .zhuanlan-cache
