@@ -3,7 +3,7 @@
 Chinese headers, drop-down lists (county, field, status, organization type and
 level, category) fed from a hidden options sheet built from the site's own region
 list and vocabulary, an input hint on every column, and a sheet explaining each
-column. openpyxl writes it; `zhuanlan import` (to come) reads the same columns.
+column. openpyxl writes it; `zhuanlan import` (importer.py) reads the same columns.
 """
 from __future__ import annotations
 
