@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from .projects import takes_candidates
 from .vocabulary import DEMAND_STATUSES, SUPPLY_STATUSES
 
 STATUS = {"demand": DEMAND_STATUSES, "supply": SUPPLY_STATUSES}
@@ -69,7 +70,7 @@ def run_match(args) -> int:
         if project.matched_orgs:
             print("承接组织：" + "、".join(f"{name_of(o)}（{o}）" for o in project.matched_orgs))
         if key not in index.demand_offers:
-            why = (f"状态为「{DEMAND_STATUSES.get(project.status, project.status)}」" if project.status != "open"
+            why = (f"状态为「{DEMAND_STATUSES.get(project.status, project.status)}」" if not takes_candidates(project)
                    else f"已过截止日期 {project.deadline}（基准日期 {today}）")
             print(f"这个需求{why}，不再推荐对接。")
             return 0
@@ -100,13 +101,11 @@ def run_search(args) -> int:
     site = _load(args)
     if site is None:
         return 1
-    field = args.field
-    if field:
-        by_slug = {f.slug: f.name for f in site.vocabulary.fields}
-        field = by_slug.get(field, field)
-        if field not in by_slug.values():
-            print(f"错误：领域「{args.field}」不在词表中；可选：{'、'.join(by_slug.values())}。", file=sys.stderr)
-            return 2
+    field = site.vocabulary.field_choices.get(args.field) if args.field else None  # a slug or a name
+    if args.field and field is None:
+        names = "、".join(f.name for f in site.vocabulary.fields)
+        print(f"错误：领域「{args.field}」不在词表中；可选：{names}。", file=sys.stderr)
+        return 2
     if args.region and site.regions.get(args.region) is None:
         print(f"错误：地区代码「{args.region}」不在 data/regions.yaml 中。", file=sys.stderr)
         return 2

@@ -17,20 +17,17 @@ def _call(number: int):
     return _CURRENT(number)
 
 
-def forked_map(function: Callable[[int], object], count: int, workers: int = 2,
-               meanwhile: Callable[[], object] | None = None) -> tuple[list, object]:
-    """([function(0), ..., function(count - 1)], meanwhile()): the tasks in `workers` forked
-    processes, while the parent runs `meanwhile`."""
+def forked_map(function: Callable[[int], object], count: int, workers: int = 2) -> list:
+    """[function(0), ..., function(count - 1)]: the tasks in `workers` forked processes
+    (the parent waits; alongside() is for work of its own meanwhile)."""
     global _CURRENT
     if workers <= 1 or count <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        results = [function(number) for number in range(count)]
-        return results, meanwhile() if meanwhile else None
+        return [function(number) for number in range(count)]
     _CURRENT = function
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
             futures = [pool.submit(_call, number) for number in range(count)]
-            other = meanwhile() if meanwhile else None
-            return [future.result() for future in futures], other
+            return [future.result() for future in futures]
     finally:
         _CURRENT = None
 

@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 from . import cachefile
+from .fingerprint import record_text
 from .matching import MatchIndex, MatchWeights, compute_matches
 from .sources import CACHE_DIR, code_digest
 from .tokens import TermCache
@@ -26,32 +27,28 @@ REASON_TYPES = {"field": "领域相同", "region": "服务范围覆盖需求所�
 
 def inputs_digest(site, today: dt.date, weights: MatchWeights) -> str:
     """Everything the index is computed from: code, weights, date, regions, vocabulary
-    and the matched fields of every demand, offer and organization."""
+    and every field of every demand, offer and organization (fingerprint.record_text,
+    as for the pages: a field added to a record cannot be forgotten here)."""
     digest = hashlib.sha256(f"{code_digest()}\0{weights}\0{today}\0".encode())
     digest.update(repr(sorted((r.code, r.level, r.parent, r.key, r.name) for r in site.regions.by_code.values()))
                   .encode())
     digest.update(repr(site.vocabulary).encode())
-    for key in sorted(site.projects):
-        p = site.projects[key]
-        digest.update(repr((p.id, p.kind, p.title, p.summary, p.description, p.county, p.fields, p.forms,
-                            p.service_regions, p.status, p.deadline, p.matched_orgs)).encode())
-    for key in sorted(site.organizations):
-        o = site.organizations[key]
-        digest.update(repr((o.id, o.name, o.services, o.fields, o.forms, o.service_regions)).encode())
+    for records in (site.projects, site.organizations):
+        for key in sorted(records):
+            digest.update(record_text(records[key]).encode() + b"\0")
     return digest.hexdigest()
 
 
 def match_site(site, today: dt.date, use_cache: bool = True) -> MatchIndex:
     """The site's match index, from the cache when nothing it reads has changed."""
     weights = MatchWeights.from_settings(site.settings)
-    folder = Path(site.root) / CACHE_DIR / MATCH_CACHE
-    key = inputs_digest(site, today, weights)
-    if use_cache:
-        cached = cachefile.load(folder / key)
-        if isinstance(cached, MatchIndex):
-            return cached
     if not use_cache:
         return compute_matches(site, today, weights)
+    folder = Path(site.root) / CACHE_DIR / MATCH_CACHE
+    key = inputs_digest(site, today, weights)
+    cached = cachefile.load(folder / key)
+    if isinstance(cached, MatchIndex):
+        return cached
     tokens = TermCache(Path(site.root) / CACHE_DIR / TERMS_CACHE / f"{code_digest()}.pickle")
     index = compute_matches(site, today, weights, tokenize=tokens.terms)
     tokens.save()

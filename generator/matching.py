@@ -42,6 +42,7 @@ from scipy import sparse
 
 from .bm25 import Collection, build_collection
 from .match_reasons import Reasons
+from .projects import takes_candidates
 from .tokens import GENERIC, terms
 
 FIELDS = ("title", "summary", "description")
@@ -80,10 +81,8 @@ def is_current(record, today: dt.date) -> bool:
 
 
 def wants_candidates(demand, today: dt.date) -> bool:
-    """Open and not expired; or matched already but open to more organizations (多对一)."""
-    if demand.status == "matched" and demand.many_to_one:
-        return demand.deadline is None or demand.deadline >= today
-    return is_current(demand, today)
+    """A demand the index recommends candidates to: it takes them and is not past its deadline."""
+    return takes_candidates(demand) and (demand.deadline is None or demand.deadline >= today)
 
 
 def offer_document(offer, tokenize=terms) -> dict[str, list[str]]:
@@ -147,26 +146,27 @@ def _demands(site, today: dt.date, fields: dict[str, int], forms: dict[str, int]
             groups.setdefault((demand.county, fields[demand.fields[0]]), []).append(number)
     key = np.array([bool(site.regions.get(d.county) and site.regions.get(d.county).key) for d in records])
     queries, related = [], []
+    groups_terms = [[(word, terms(word)) for word in group] for group in site.vocabulary.related]  # once
     for demand, document in zip(records, documents):
         own = [t for t in document["title"] + document["summary"] + document["description"] if t not in GENERIC]
-        gained = _related_terms(site.vocabulary.related, demand, set(own))
+        gained = _related_terms(groups_terms, demand, set(own))
         queries.append(own + list(gained))
         related.append(gained)
     return _Demands(records, documents, queries, related, wanted, key, groups)
 
 
-def _related_terms(groups: list[tuple[str, ...]], demand, own: set[str]) -> dict[str, str]:
-    """The terms of the words related (vocabulary.related) to words the demand's text
-    says, each with the first word of the demand that brought it."""
+def _related_terms(groups: list[list[tuple[str, list[str]]]], demand, own: set[str]) -> dict[str, str]:
+    """The terms of the words related (vocabulary.related; each group as (word, its terms))
+    to words the demand's text says, each with the first word of the demand that brought it."""
     text = "\n".join((demand.title, demand.summary or "", demand.description or ""))
     gained: dict[str, str] = {}
     for group in groups:
-        said = next((word for word in group if word in text), None)
+        said = next((word for word, _terms in group if word in text), None)
         if said is None:
             continue
-        for word in group:
+        for word, word_terms in group:
             if word not in text:
-                for term in terms(word):
+                for term in word_terms:
                     if term not in own and term not in GENERIC:
                         gained.setdefault(term, said)
     return gained

@@ -136,3 +136,9 @@ def _supply(project: Project, reader: FieldReader, vocabulary: Vocabulary) -> No
     project.service_regions = [code for code in regions if code]
     project.status = reader.choice("status", status_choices(SUPPLY_STATUSES), "供给状态", True)
     project.capacity = reader.text("capacity")
+
+
+def takes_candidates(demand: Project) -> bool:
+    """A demand recommendations are for, its deadline aside: open, or matched already but
+    open to more organizations (多对一)."""
+    return demand.status == "open" or (demand.status == "matched" and demand.many_to_one)

@@ -54,7 +54,7 @@ def render_pages(site, specs: list, writer: TreeWriter, workers: int = 2, kept: 
         if not (kept.get(name) == print_ and writer.keep(name) or before.get(name) == print_ and writer.take_over(name)):
             todo.append(number)
     strides = workers if len(todo) >= 400 else 1
-    results, _ = forked_map(lambda index: _render_stride(index, strides, site, specs, todo, writer), strides, strides)
+    results = forked_map(lambda index: _render_stride(index, strides, site, specs, todo, writer), strides, strides)
     for stamps, touched in results:
         writer.merge(stamps, touched)
     return fingerprints

@@ -86,7 +86,7 @@ def _place(site, code: str | None) -> str:
     return (parent.name if parent else "") + region.name
 
 
-def _below(site) -> dict[str, list[str]]:
+def regions_within(site) -> dict[str, list[str]]:
     """{region code: it and every region inside it}."""
     below: dict[str, list[str]] = {code: [] for code in site.regions.by_code}
     for code in sorted(site.regions.by_code):
@@ -153,7 +153,7 @@ def _order(doc: SearchDoc) -> tuple:
 def search_docs(site) -> list[SearchDoc]:
     """Every document, numbered by its place in this list (oldest first)."""
     docs = [_policy(site, page) for page in site.pages.get("policies", [])]
-    below = _below(site)
+    below = regions_within(site)
     docs += [_demand(site, p) if p.kind == "demand" else _offer(site, p, below) for p in site.projects.values()]
     docs += [_org(site, o) for o in site.organizations.values()]
     docs += [_region(site, r) for r in site.regions.by_code.values() if r.level != "province"]

@@ -8,7 +8,6 @@ copy to the portal moves only the shards and documents that really changed.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 from .search_docs import KIND_NAMES, STATUS_NAMES, search_docs
@@ -51,8 +50,7 @@ def _reuse(writer: TreeWriter, digest: str) -> int | None:
     if len(taken) == len(theirs):
         return len(theirs)
     for name in taken:  # a file changed or links refused: write the index anew instead
-        writer.stamps.pop(name, None)
-        os.unlink(writer.root / name)
+        writer.forget(name)
     return None
 
 

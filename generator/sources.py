@@ -141,7 +141,7 @@ class FileCache:
             if cached is None:
                 misses.append((len(results) - 1, rel, key, data))
         jobs = [(make_compute(rel), data) for _index, rel, _key, data in misses]
-        computed, _ = forked_map(lambda number: jobs[number][0](jobs[number][1]), len(jobs),
+        computed = forked_map(lambda number: jobs[number][0](jobs[number][1]), len(jobs),
                                  workers if len(jobs) >= 8 else 1)
         for (index, _rel, key, _data), result in zip(misses, computed):
             results[index] = result
@@ -171,9 +171,14 @@ class FileCache:
         for entry in self.folder.iterdir():
             if entry.name not in self.used:
                 _remove(entry)
-        for other in self.folder.parent.iterdir():
-            if other != self.folder and other.name not in ("match", "terms"):  # the match index keeps its own
+        for other in self.folder.parent.iterdir():  # other stages' folders (match/, terms/) are theirs
+            if other != self.folder and _is_code_digest(other.name):
                 _remove(other)
+
+
+def _is_code_digest(name: str) -> bool:
+    """A folder named like code_digest(): this cache as another version of the code kept it."""
+    return len(name) == 16 and all(ch in "0123456789abcdef" for ch in name)
 
 
 def _remove(path: Path) -> None:

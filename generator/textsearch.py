@@ -65,21 +65,13 @@ class Found:
 
 def site_documents(site) -> list[dict]:
     """Every demand, offer and organization as a search document, sorted by id."""
-    children: dict[str, list[str]] = {}
-    for region in site.regions.by_code.values():
-        if region.parent:
-            children.setdefault(region.parent, []).append(region.code)
-
-    def reach(codes: list[str]) -> list[str]:
-        out, todo = set(), list(codes)
-        while todo:
-            code = todo.pop()
-            if code not in out:
-                out.add(code)
-                todo.extend(children.get(code, []))
-        return sorted(out)
-
+    from .search_docs import regions_within
     from .stats import places_of
+    within = regions_within(site)
+
+    def reach(codes: list[str]) -> list[str]:  # the regions named and every region inside them
+        return sorted({inner for code in codes for inner in within.get(code, [code])})
+
     docs = []
     for p in sorted(site.projects.values(), key=lambda p: p.id):
         places = places_of(site, p.county) if p.kind == "demand" else reach(p.service_regions)

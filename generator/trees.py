@@ -39,7 +39,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .seal import Inspection, Seal, ancestors, file_stamp, inspect, read_seal, stamp_folders, write_seal
+from .seal import Inspection, Seal, ancestors, file_stamp, inspect, parent, read_seal, stamp_folders, write_seal
 
 try:
     import fcntl
@@ -183,8 +183,8 @@ def link_tree(source: Path, seal: Seal, target: Path) -> Seal:
         try:
             if file_stamp(os.lstat(old)) != seal.files[relative]:
                 continue
-            if parent_of(relative) not in made.folders:
-                os.makedirs(os.path.join(target, parent_of(relative)), exist_ok=True)
+            if parent(relative) not in made.folders:
+                os.makedirs(os.path.join(target, parent(relative)), exist_ok=True)
                 made.folders.update(dict.fromkeys(ancestors(relative)))
             os.link(old, os.path.join(target, relative))
         except OSError:  # gone meanwhile, or links not allowed: the next build writes it
@@ -192,10 +192,6 @@ def link_tree(source: Path, seal: Seal, target: Path) -> Seal:
         made.files[relative] = seal.files[relative]
     made.folders = stamp_folders(target, made.folders or [""])
     return made
-
-
-def parent_of(relative: str) -> str:
-    return relative.rpartition("/")[0]
 
 
 def exchange(first: Path, second: Path) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from . import urls
 from .listing import paginate
+from .projects import takes_candidates
 from .stats import city_of as _city
 
 
@@ -105,11 +106,13 @@ def record_pages(site, matches=None):
             "rec_offers": _shown(site.projects, matches.demand_offers.get(demand.id, [])) if matches else [],
             "rec_orgs": _shown(site.organizations, matches.demand_orgs.get(demand.id, [])) if matches else [],
             "rec_expired": bool(matches) and demand.id not in matches.demand_offers,
-            "rec_wanted": demand.status == "open" or (demand.status == "matched" and demand.many_to_one),
+            "rec_wanted": takes_candidates(demand),
             "crumbs": [{"path": "demands/", "name": "需求项目"}, {"path": None, "name": demand.title}]}
     for offer in offers:
         yield urls.record("offers", offer.id), "offer.html", {
-            "p": offer, "rec_demands": _shown(site.projects, matches.offer_demands.get(offer.id, [])) if matches else [], "crumbs": [{"path": "offers/", "name": "供给项目"}, {"path": None, "name": offer.title}]}
+            "p": offer,
+            "rec_demands": _shown(site.projects, matches.offer_demands.get(offer.id, [])) if matches else [],
+            "crumbs": [{"path": "offers/", "name": "供给项目"}, {"path": None, "name": offer.title}]}
     for org in orgs:
         yield urls.record("orgs", org.id), "org.html", {
             "o": org, "offers": offers_by_org.get(org.id, []), "taken": taken.get(org.id, []),

@@ -128,6 +128,14 @@ class TreeWriter:
         old = self.sealed_previous(relative)
         return old is not None and self._link(old, safe_join(self.root, relative), relative)
 
+    def forget(self, relative: str) -> None:
+        """Undo a write or take-over: the file goes, and the tree will not hold it."""
+        self.stamps.pop(relative, None)
+        self._touch(relative)
+        target = safe_join(self.root, relative)
+        if os.path.lexists(target):
+            remove(target)
+
     def merge(self, stamps: dict, touched: set[str]) -> None:
         """What a worker's writer did in the same tree."""
         self.stamps.update(stamps)
