@@ -270,6 +270,17 @@ def test_index_is_the_same_computed_twice_and_from_the_cache(tmp_path):
     assert "s-care-elderly-2025" not in changed.offer_demands
 
 
+def test_marking_a_demand_many_to_one_is_seen_through_the_cache(tmp_path):
+    site_dir = copy_sample_site(tmp_path / "site")
+    site, _problems = load_site(site_dir, use_cache=False)
+    today = reference_date(site)
+    demand = site.projects["d-371726-2025-003"]
+    demand.many_to_one = False
+    assert demand.id not in match_site(site, today).demand_offers  # computed and cached
+    demand.many_to_one = True
+    assert demand.id in match_site(site, today).demand_offers
+
+
 def test_after_an_edit_only_the_edited_text_is_tokenised_again(tmp_path):
     site_dir = copy_sample_site(tmp_path / "site")
     site, _problems = load_site(site_dir, use_cache=False)
