@@ -7,13 +7,15 @@ Read top to bottom, a build is:
   2. take a staging tree: the spare, whose files still as sealed are kept, or an empty folder;
   3. index: figures and the reference date, from the content, never the clock;
      the match index (推荐对接), cached while what it reads is unchanged, computed in
-     the parent while the forked process below makes open data;
+     the parent while the forked process below makes open data (it is written, and kept
+     in the cache, by another forked process while the record pages are rendered);
   4. render the Markdown sections with Pelican (in a folder of its own, walked for links
-     before its files are moved in); then, at the same time, the record and listing
-     pages in the parent (rendered by worker processes) and, in one forked process, open
-     data, feeds, the search index (search_stage.py, remade only when what it is made of
-     changed) and the region, field, search and other place pages; pages whose inputs did not
-     change are kept, or taken over from the output, instead of rendered;
+     before its files are moved in); then, at the same time, the record pages in the
+     parent (they show the match index; rendered by worker processes) and, in one forked
+     process, open data, feeds, the search index (search_stage.py, remade only where what
+     it is made of changed) and the listing, region, field, search and other place pages
+     (none shows the match index); pages whose inputs did not change are kept, or taken
+     over from the output, instead of rendered;
   5. the sitemap and the manifest; files the site no longer has are deleted;
   6. swap the staging tree in for the output (one atomic exchange) — only now does the
      output change; the old output becomes the next build's spare (when there was none,
@@ -34,7 +36,7 @@ from urllib.parse import urlparse
 from . import report, urls
 from .feeds import demand_feeds
 from .forking import alongside
-from .matchindex import index_files, match_site
+from .matchindex import cached_matches, index_files
 from .fingerprint import MANIFEST as MARKER, content_fingerprint, global_digest, manifest_bytes, read_manifest
 from .opendata import open_data
 from .pelican_content import PelicanFailed, render_content
@@ -44,7 +46,7 @@ from .search_stage import search_page, write_search
 from .site import load_site
 from .trees import OutputState, Staging
 from .views_places import place_pages
-from .views_records import record_pages
+from .views_records import listing_pages, record_pages
 from .writer import TreeWriter, changed_files
 
 
@@ -131,14 +133,25 @@ def write_site(site, state: OutputState, staging: Staging, siteurl: str, workers
         mine = TreeWriter(staging, state.output, previous_seal)
         write_files(mine, files)
         indexed = write_search(site, mine)
-        specs = list(place_pages(site, today, urlparse(siteurl).path.rstrip("/"))) + list(search_page(site))
-        return len(files) + indexed, pages(specs, mine, 1), mine.stamps, mine.touched  # a few hundred pages
+        specs = (list(place_pages(site, today, urlparse(siteurl).path.rstrip("/"))) + list(search_page(site))
+                 + list(listing_pages(site)))
+        return len(files) + indexed, pages(specs, mine, workers), mine.stamps, mine.touched
 
     def matches_and_records():  # in the parent: the record pages show the recommendations
-        matches = match_site(site, today)
-        match_files = index_files(matches, today)
-        write_files(writer, match_files)
-        return len(match_files), pages(list(record_pages(site, matches)), writer, workers)
+        matches, store = cached_matches(site, today)
+
+        def match_outputs():  # in a forked process, while the parent renders the record pages
+            if store is not None:
+                store()
+            mine = TreeWriter(staging, state.output, previous_seal)
+            files = index_files(matches, today)
+            write_files(mine, files)
+            return len(files), mine.stamps, mine.touched
+
+        (count, stamps, touched), records = alongside(
+            match_outputs, lambda: pages(list(record_pages(site, matches)), writer, workers))
+        writer.merge(stamps, touched)
+        return count, records
 
     (extra, (place_names, place_prints), stamps, touched), (match_count, (record_names, fingerprints)) = alongside(
         data_and_places, matches_and_records)

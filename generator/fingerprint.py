@@ -27,6 +27,7 @@ _RECORDS = frozenset({Project, Organization})
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
+DIGEST = "_digest"  # the attribute (not a dataclass field) holding a record's digest
 
 
 def record_text(record) -> str:
@@ -36,6 +37,20 @@ def record_text(record) -> str:
     if names is None:
         names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind) if f.name != "node")
     return kind.__name__ + repr([getattr(record, name) for name in names]) + repr(names)
+
+
+def record_digest(record) -> str:
+    """The sha256 of record_text, kept on the record: records are set when loaded and
+    never changed after, and site.py digests them as it loads them, so the digest is
+    cached with each file's parse and an edit build digests only the edited file's records."""
+    known = record.__dict__.get(DIGEST)
+    if known is None:
+        known = record.__dict__[DIGEST] = hashlib.sha256(record_text(record).encode()).hexdigest()
+    return known
+
+
+def _by_key(item: tuple) -> str:
+    return str(item[0])
 
 
 def _part(value, memo: dict) -> str:
@@ -53,11 +68,12 @@ def _part(value, memo: dict) -> str:
     if known is not None:
         return known
     if kind in _RECORDS:
-        known = "<" + hashlib.sha256(record_text(value).encode()).hexdigest() + ">"
-    elif kind is dict:
-        known = "{" + ",".join(repr(k) + ":" + _part(value[k], memo) for k in sorted(value, key=str)) + "}"
+        known = "<" + record_digest(value) + ">"
+    elif kind is dict:  # plain values spelled here: most values are, and a call each costs more than the repr
+        known = "{" + ",".join([repr(k) + ":" + (repr(item) if type(item) in _PLAIN else _part(item, memo))
+                                for k, item in sorted(value.items(), key=_by_key)]) + "}"
     elif kind is list or kind is tuple:
-        known = "[" + ",".join([_part(item, memo) for item in value]) + "]"
+        known = "[" + ",".join([repr(item) if type(item) in _PLAIN else _part(item, memo) for item in value]) + "]"
     else:
         known = "<" + hashlib.sha256(repr(value).encode()).hexdigest() + ">"
     if len(known) > 80:

@@ -8,9 +8,10 @@ import datetime as dt
 import hashlib
 import json
 from pathlib import Path
+from typing import Callable
 
 from . import cachefile
-from .fingerprint import record_text
+from .fingerprint import record_digest
 from .matching import MatchIndex, MatchWeights, compute_matches
 from .sources import CACHE_DIR, code_digest
 from .tokens import TermCache
@@ -27,7 +28,7 @@ REASON_TYPES = {"field": "领域相同", "region": "服务范围覆盖需求所�
 
 def inputs_digest(site, today: dt.date, weights: MatchWeights) -> str:
     """Everything the index is computed from: code, weights, date, regions, vocabulary
-    and every field of every demand, offer and organization (fingerprint.record_text,
+    and every field of every demand, offer and organization (fingerprint.record_digest,
     as for the pages: a field added to a record cannot be forgotten here)."""
     digest = hashlib.sha256(f"{code_digest()}\0{weights}\0{today}\0".encode())
     digest.update(repr(sorted((r.code, r.level, r.parent, r.key, r.name) for r in site.regions.by_code.values()))
@@ -35,25 +36,37 @@ def inputs_digest(site, today: dt.date, weights: MatchWeights) -> str:
     digest.update(repr(site.vocabulary).encode())
     for records in (site.projects, site.organizations):
         for key in sorted(records):
-            digest.update(record_text(records[key]).encode() + b"\0")
+            digest.update(record_digest(records[key]).encode())
     return digest.hexdigest()
 
 
 def match_site(site, today: dt.date, use_cache: bool = True) -> MatchIndex:
     """The site's match index, from the cache when nothing it reads has changed."""
+    index, store = cached_matches(site, today, use_cache)
+    if store is not None:
+        store()
+    return index
+
+
+def cached_matches(site, today: dt.date, use_cache: bool = True) -> tuple[MatchIndex, Callable[[], None] | None]:
+    """The site's match index and, when it had to be computed, what keeps it (and the terms
+    of its texts) in the cache for the next build: the build runs that in a forked process
+    while it renders, since pickling the index takes as long as half the computing."""
     weights = MatchWeights.from_settings(site.settings)
     if not use_cache:
-        return compute_matches(site, today, weights)
+        return compute_matches(site, today, weights), None
     folder = Path(site.root) / CACHE_DIR / MATCH_CACHE
     key = inputs_digest(site, today, weights)
     cached = cachefile.load(folder / key)
     if isinstance(cached, MatchIndex):
-        return cached
+        return cached, None
     tokens = TermCache(Path(site.root) / CACHE_DIR / TERMS_CACHE / f"{code_digest()}.pickle")
     index = compute_matches(site, today, weights, tokenize=tokens.terms)
-    tokens.save()
-    _store(folder, key, index)
-    return index
+
+    def store() -> None:
+        tokens.save()
+        _store(folder, key, index)
+    return index, store
 
 
 def _store(folder: Path, key: str, index: MatchIndex) -> None:

@@ -17,7 +17,7 @@ import os
 import struct
 from pathlib import Path
 
-from .fingerprint import record_text
+from .fingerprint import record_digest
 from .organizations import Organization
 from .projects import Project
 
@@ -44,7 +44,7 @@ class RowCache:
         """The entry key of a record; None for items that are not cached."""
         if type(item) not in (Project, Organization):
             return None
-        return hashlib.sha256(self.base + name.encode() + b"\0" + record_text(item).encode()).digest()
+        return hashlib.sha256(self.base + name.encode() + b"\0" + record_digest(item).encode()).digest()
 
     def get(self, key: bytes) -> Row | None:
         row = self.rows.get(key)

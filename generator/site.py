@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .fields import mapping_items
+from .fingerprint import record_digest
 from .organizations import Organization, load_organization
 from .pages import SECTIONS, Page, load_page
 from .problems import Problems
@@ -111,7 +112,10 @@ def _load_site(root: Path, use_cache: bool, workers: int) -> tuple[Site, Problem
     def records(kind: str, load_one):
         def read_root(parsed, rel, local):
             loaded = (load_one(m, rel, local, site.vocabulary) for m in mapping_items(parsed.root, rel, local, kind))
-            return [record for record in loaded if record is not None]
+            kept = [record for record in loaded if record is not None]
+            for record in kept:  # digested once, then cached with the file's parse
+                record_digest(record)
+            return kept
         return read_root
 
     owners: dict[str, str] = {}

@@ -80,15 +80,27 @@ def _shown(records: dict, items: list[dict]) -> list[dict]:
             for item in items if item["id"] in records]
 
 
-def record_pages(site, matches=None):
-    """Every listing and record page of demands, offers and organizations, with the
-    match index's recommendations (matching.MatchIndex) when given."""
+def _ordered(site) -> tuple[list, list, list]:
+    """Demands, offers and organizations in the order listings show them."""
     demands = sorted(site.demands, key=lambda p: _demand_order(site, p))
     offers = sorted(site.offers, key=lambda p: (p.status != "open", -p.published.toordinal(), p.id))
     orgs = sorted(site.organizations.values(), key=lambda o: (o.level != "省管", o.county or "", o.id))
+    return demands, offers, orgs
+
+
+def listing_pages(site):
+    """Every listing page of demands, offers and organizations (they show no recommendations,
+    so the build makes them while the match index is computed)."""
+    demands, offers, orgs = _ordered(site)
     yield from _listing_pages(site, "demands", "需求项目", demands, "project")
     yield from _listing_pages(site, "offers", "供给项目", offers, "project")
     yield from _listing_pages(site, "orgs", "社会组织", orgs, "org")
+
+
+def record_pages(site, matches=None):
+    """The page of every demand, offer and organization, with the match index's
+    recommendations (matching.MatchIndex) when given."""
+    demands, offers, orgs = _ordered(site)
     taken: dict[str, list] = {}
     open_by_county: dict[str, list] = {}
     for demand in demands:

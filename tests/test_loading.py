@@ -3,10 +3,12 @@ alias bombs, NFC text, and the parse cache."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import pickle
 import re
 
 from generator import cachefile
+from generator.fingerprint import DIGEST, record_text
 from generator.problems import Problems
 from generator.site import load_site
 from generator.yamlread import parse
@@ -84,6 +86,21 @@ def test_an_edit_is_seen_through_the_cache_and_the_cache_survives_damage(tmp_pat
     for cached in (p for p in (site / ".zhuanlan-cache").rglob("*") if p.is_file()):
         cached.write_bytes(b"not a pickle")
     assert run_cli("check", "--site", str(site)) == (code, out, "")
+
+
+def test_record_digests_kept_with_the_cache_are_those_of_the_records_as_loaded(tmp_path):
+    """Page fingerprints and the match cache key read each record's digest, which loading
+    keeps with the file's parse: a digest taken before every field was set, or kept for a
+    file that changed since, would leave pages stale after an edit."""
+    site_dir = make_variant("bom-accepted", tmp_path / "s")
+    load_site(site_dir)
+    path = site_dir / "data/projects/371722.yaml"
+    path.write_text(path.read_text(encoding="utf-8-sig").replace("2025-06-30", "2025-06-29"), encoding="utf-8")
+    site, _problems = load_site(site_dir)  # the edited file parsed again, every other file from the cache
+    records = list(site.projects.values()) + list(site.organizations.values())
+    assert records and all(record.__dict__[DIGEST] == hashlib.sha256(record_text(record).encode()).hexdigest()
+                           for record in records)
+    assert any(record.deadline == dt.date(2025, 6, 29) for record in site.projects.values())
 
 
 class _Planted:

@@ -256,6 +256,12 @@ def test_index_json_validates_and_matches_its_golden_file(sample):
     assert data == (GOLDEN / "match-index.json").read_bytes()
 
 
+def edit_file(path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
 def test_index_is_the_same_computed_twice_and_from_the_cache(tmp_path):
     site_dir = copy_sample_site(tmp_path / "site")
     site, _problems = load_site(site_dir, use_cache=False)
@@ -264,21 +270,23 @@ def test_index_is_the_same_computed_twice_and_from_the_cache(tmp_path):
     assert index_json(match_site(site, today), today) == fresh  # computed, then stored
     assert list((site_dir / ".zhuanlan-cache" / "match").iterdir())
     assert index_json(match_site(site, today), today) == fresh  # read back
-    # an edit to one record changes what the cache is keyed by
-    site.projects["s-care-elderly-2025"].status = "full"
-    changed = match_site(site, today)
+    # an edit to one record (in its file, as an editor makes it) changes what the cache is keyed by
+    edit_file(site_dir / "data/projects/offers.yaml", "  kind: supply\n  org: 52370000MJD000001W\n",
+              "  kind: supply\n  status: full\n  org: 52370000MJD000001W\n")
+    changed = match_site(load_site(site_dir)[0], today)
     assert "s-care-elderly-2025" not in changed.offer_demands
 
 
 def test_marking_a_demand_many_to_one_is_seen_through_the_cache(tmp_path):
     site_dir = copy_sample_site(tmp_path / "site")
-    site, _problems = load_site(site_dir, use_cache=False)
+    marked = "  many_to_one: true  # 多对一：已有组织承接，仍欢迎更多组织\n"
+    edit_file(site_dir / "data/projects/371726.yaml", marked, "")
+    site, _problems = load_site(site_dir)
     today = reference_date(site)
-    demand = site.projects["d-371726-2025-003"]
-    demand.many_to_one = False
-    assert demand.id not in match_site(site, today).demand_offers  # computed and cached
-    demand.many_to_one = True
-    assert demand.id in match_site(site, today).demand_offers
+    assert "d-371726-2025-003" not in match_site(site, today).demand_offers  # computed and cached
+    edit_file(site_dir / "data/projects/371726.yaml", "  matched_orgs: [53371700MJD000007W, 53370000MJD000002W]\n",
+              "  matched_orgs: [53371700MJD000007W, 53370000MJD000002W]\n" + marked)
+    assert "d-371726-2025-003" in match_site(load_site(site_dir)[0], today).demand_offers
 
 
 def test_after_an_edit_only_the_edited_text_is_tokenised_again(tmp_path):
