@@ -70,8 +70,12 @@ def _part(value, memo: dict) -> str:
     if kind in _RECORDS:
         known = "<" + record_digest(value) + ">"
     elif kind is dict:  # plain values spelled here: most values are, and a call each costs more than the repr
+        try:
+            items = sorted(value.items())  # keys are unique: only they are compared
+        except TypeError:  # keys of several types
+            items = sorted(value.items(), key=_by_key)
         known = "{" + ",".join([repr(k) + ":" + (repr(item) if type(item) in _PLAIN else _part(item, memo))
-                                for k, item in sorted(value.items(), key=_by_key)]) + "}"
+                                for k, item in items]) + "}"
     elif kind is list or kind is tuple:
         known = "[" + ",".join([repr(item) if type(item) in _PLAIN else _part(item, memo) for item in value]) + "]"
     else:
