@@ -1,18 +1,19 @@
 """The match index as a build stage: computed once per content (cached under
-.zhuanlan-cache/match/ by a digest of everything it reads), published as
-data/match-index.json with its JSON Schema.
+.zhuanlan-cache/match/, each kind of candidate's half by a digest of everything
+it reads), published as data/match-index.json with its JSON Schema.
 """
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 from . import cachefile
 from .fingerprint import record_digest
-from .matching import MatchIndex, MatchWeights, compute_matches
+from .matching import KINDS, MatchIndex, MatchWeights, compute_matches
 from .sources import CACHE_DIR, code_digest
 from .tokens import TermCache
 
@@ -26,18 +27,29 @@ REASON_TYPES = {"field": "领域相同", "region": "服务范围覆盖需求所�
                 "related": "相关词（词表 related 中与需求用词同组的词）", "key_county": "需求在重点帮扶县"}
 
 
-def inputs_digest(site, today: dt.date, weights: MatchWeights) -> str:
-    """Everything the index is computed from: code, weights, date, regions, vocabulary
-    and every field of every demand, offer and organization (fingerprint.record_digest,
-    as for the pages: a field added to a record cannot be forgotten here)."""
-    digest = hashlib.sha256(f"{code_digest()}\0{weights}\0{today}\0".encode())
+def inputs_digest(site, today: dt.date, weights: MatchWeights, kind: str) -> str:
+    """Everything one kind of candidate's half of the index is computed from: code, weights,
+    date, regions, vocabulary and every field of every demand and of every candidate of that
+    kind (fingerprint.record_digest, as for the pages: a field added to a record cannot be
+    forgotten here). The offers' half does not read organizations, nor theirs offers."""
+    digest = hashlib.sha256(f"{code_digest()}\0{kind}\0{weights}\0{today}\0".encode())
     digest.update(repr(sorted((r.code, r.level, r.parent, r.key, r.name) for r in site.regions.by_code.values()))
                   .encode())
     digest.update(repr(site.vocabulary).encode())
-    for records in (site.projects, site.organizations):
-        for key in sorted(records):
-            digest.update(record_digest(records[key]).encode())
+    read = ("demand", "supply") if kind == "offers" else ("demand",)
+    for key in sorted(site.projects):
+        if site.projects[key].kind in read:
+            digest.update(key.encode() + b"\0" + record_digest(site.projects[key]).encode())
+    for key in sorted(site.organizations) if kind == "orgs" else ():
+        digest.update(key.encode() + b"\0" + record_digest(site.organizations[key]).encode())
     return digest.hexdigest()
+
+
+@dataclass
+class Half:
+    """One kind of candidate's half of the index, as cached."""
+    demands: dict[str, list[dict]]  # demand id -> its candidates of this kind
+    candidates: dict[str, list[dict]]  # candidate id -> its demands
 
 
 def match_site(site, today: dt.date, use_cache: bool = True) -> MatchIndex:
@@ -49,31 +61,48 @@ def match_site(site, today: dt.date, use_cache: bool = True) -> MatchIndex:
 
 
 def cached_matches(site, today: dt.date, use_cache: bool = True) -> tuple[MatchIndex, Callable[[], None] | None]:
-    """The site's match index and, when it had to be computed, what keeps it (and the terms
-    of its texts) in the cache for the next build: the build runs that in a forked process
-    while it renders, since pickling the index takes as long as half the computing."""
+    """The site's match index and, when a half of it had to be computed, what keeps it (and
+    the terms of its texts) in the cache for the next build: the build runs that in a forked
+    process while it renders, since pickling takes as long as half the computing. Each
+    kind of candidate's half is cached on its own: after an edit to an offer, the
+    organizations' half is read back."""
     weights = MatchWeights.from_settings(site.settings)
     if not use_cache:
         return compute_matches(site, today, weights), None
     folder = Path(site.root) / CACHE_DIR / MATCH_CACHE
-    key = inputs_digest(site, today, weights)
-    cached = cachefile.load(folder / key)
-    if isinstance(cached, MatchIndex):
-        return cached, None
-    tokens = TermCache(Path(site.root) / CACHE_DIR / TERMS_CACHE / f"{code_digest()}.pickle")
-    index = compute_matches(site, today, weights, tokenize=tokens.terms)
+    keys = {kind: inputs_digest(site, today, weights, kind) for kind in KINDS}
+    halves = {kind: cachefile.load(folder / key) for kind, key in keys.items()}
+    missing = tuple(kind for kind in KINDS if not isinstance(halves[kind], Half))
+    tokens = TermCache(Path(site.root) / CACHE_DIR / TERMS_CACHE / f"{code_digest()}.pickle") if missing else None
+    computed = compute_matches(site, today, weights, tokenize=tokens.terms, kinds=missing) if missing else None
+    index = MatchIndex(weights)
+    for kind, (demands, candidates) in _HALVES.items():
+        half = _half(computed, demands, candidates) if kind in missing else halves[kind]
+        setattr(index, demands, half.demands)
+        setattr(index, candidates, half.candidates)
+    if not missing:
+        return index, None
 
     def store() -> None:
         tokens.save()
-        _store(folder, key, index)
+        for kind in missing:
+            cachefile.dump(folder / keys[kind], _half(computed, *_HALVES[kind]))
+        _keep_only(folder, set(keys.values()))
     return index, store
 
 
-def _store(folder: Path, key: str, index: MatchIndex) -> None:
-    cachefile.dump(folder / key, index)
+_HALVES = {"offers": ("demand_offers", "offer_demands"), "orgs": ("demand_orgs", "org_demands")}
+
+
+def _half(index: MatchIndex, demands: str, candidates: str) -> Half:
+    return Half(getattr(index, demands), getattr(index, candidates))
+
+
+def _keep_only(folder: Path, names: set[str]) -> None:
+    """The latest halves are kept, nothing else."""
     try:
-        for entry in folder.iterdir():  # one index is kept: the latest
-            if entry.name != key:
+        for entry in folder.iterdir():
+            if entry.name not in names:
                 entry.unlink()
     except OSError:  # an unwritable cache folder only costs time
         pass

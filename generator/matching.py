@@ -46,6 +46,7 @@ from .projects import takes_candidates
 from .tokens import GENERIC, terms
 
 FIELDS = ("title", "summary", "description")
+KINDS = ("offers", "orgs")  # the kinds of candidate
 SATURATION = 0.25  # a quarter of a demand's score against itself counts as full text relevance
 
 
@@ -173,33 +174,39 @@ def _related_terms(groups: list[list[tuple[str, list[str]]]], demand, own: set[s
 
 
 def compute_matches(site, today: dt.date, weights: MatchWeights, every_demand: bool = False,
-                    tokenize=terms) -> MatchIndex:
+                    tokenize=terms, kinds: tuple[str, ...] = KINDS) -> MatchIndex:
     """The whole index, both directions. every_demand (benchmarks): score every demand,
-    whatever its status and deadline. tokenize: tokens.terms, or a TermCache's.
+    whatever its status and deadline. tokenize: tokens.terms, or a TermCache's. kinds:
+    the kinds of candidate to match (each is independent of the other: `offers` fills
+    demand_offers and offer_demands, `orgs` demand_orgs and org_demands).
     The collector is paused meanwhile: the index is hundreds of thousands of small
     acyclic dicts and lists, which it would otherwise scan again and again (1-2 s)."""
     paused = gc.isenabled()
     gc.disable()
     try:
-        return _compute(site, today, weights, every_demand, tokenize)
+        return _compute(site, today, weights, every_demand, tokenize, kinds)
     finally:
         if paused:
             gc.enable()
 
 
-def _compute(site, today: dt.date, weights: MatchWeights, every_demand: bool, tokenize) -> MatchIndex:
+def _compute(site, today: dt.date, weights: MatchWeights, every_demand: bool, tokenize,
+             kinds: tuple[str, ...]) -> MatchIndex:
     region_index = {code: number for number, code in enumerate(sorted(site.regions.by_code))}
     field_index = {f.name: number for number, f in enumerate(site.vocabulary.fields)}
     form_index = {name: number for number, name in enumerate(site.vocabulary.forms)}
     demands = _demands(site, today, field_index, form_index, every_demand, tokenize)
-    offers = sorted((o for o in site.offers if is_current(o, today)), key=lambda o: o.id)
-    orgs = sorted(site.organizations.values(), key=lambda o: o.id)
-    sides = {"offers": _Side(offers, [offer_document(o, tokenize) for o in offers], region_index, field_index,
-                             form_index),
-             "orgs": _Side(orgs, [org_document(o, tokenize) for o in orgs], region_index, field_index, form_index)}
+    candidates = {"offers": (sorted((o for o in site.offers if is_current(o, today)), key=lambda o: o.id),
+                             offer_document),
+                  "orgs": (sorted(site.organizations.values(), key=lambda o: o.id), org_document)}
+    sides = {kind: _Side(records, [document(r, tokenize) for r in records], region_index, field_index, form_index)
+             for kind, (records, document) in candidates.items() if kind in kinds}
     result = MatchIndex(weights)
     for demand in demands.records:
-        result.demand_offers[demand.id], result.demand_orgs[demand.id] = [], []
+        if "offers" in kinds:
+            result.demand_offers[demand.id] = []
+        if "orgs" in kinds:
+            result.demand_orgs[demand.id] = []
     for kind, side in sides.items():
         query_rows = side.collection.query_rows(demands.queries)
         forward: dict[int, list[tuple[int, int, float]]] = {}

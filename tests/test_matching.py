@@ -289,6 +289,31 @@ def test_marking_a_demand_many_to_one_is_seen_through_the_cache(tmp_path):
     assert "d-371726-2025-003" in match_site(load_site(site_dir)[0], today).demand_offers
 
 
+@pytest.mark.parametrize("path, old, new, computed", [
+    ("data/projects/offers.yaml", "并组织志愿者探访独居老人。\n", "并组织志愿者探访独居老人和留守儿童。\n", ("offers",)),
+    ("data/organizations.yaml", "以及县级社会工作服务站的专业督导。", "以及县级社会工作服务站的专业督导和电商培训。", ("orgs",)),
+    ("data/projects/371726.yaml", "并与爱心单位建立长期结对关系。", "并与爱心单位建立长期结对关系和养老服务。", ("offers", "orgs")),
+])
+def test_after_an_edit_each_half_of_the_index_is_computed_only_when_it_reads_the_edit(
+        tmp_path, monkeypatch, path, old, new, computed):
+    """Offers' recommendations do not read organizations, nor theirs offers: after an edit to
+    one kind of candidate, the other half is read from the cache; the index is the fresh one."""
+    from generator import matchindex
+    site_dir = copy_sample_site(tmp_path / "site")
+    site, _problems = load_site(site_dir)
+    today = reference_date(site)
+    before = index_json(match_site(site, today), today)
+    edit_file(site_dir / path, old, new)
+    calls = []
+    real = matchindex.compute_matches
+    monkeypatch.setattr(matchindex, "compute_matches", lambda *a, **k: calls.append(k["kinds"]) or real(*a, **k))
+    site, _problems = load_site(site_dir)
+    after = index_json(match_site(site, today), today)
+    monkeypatch.undo()
+    assert calls == [computed]
+    assert after == index_json(match_site(site, today, use_cache=False), today) != before
+
+
 def test_after_an_edit_only_the_edited_text_is_tokenised_again(tmp_path):
     site_dir = copy_sample_site(tmp_path / "site")
     site, _problems = load_site(site_dir, use_cache=False)
