@@ -13,7 +13,8 @@ from typing import Callable
 
 from . import cachefile
 from .fingerprint import record_digest
-from .matching import KINDS, MatchIndex, MatchWeights, compute_matches
+from .match_state import SideState
+from .matching import KINDS, MatchIndex, MatchWeights, compute_matches, compute_with_states
 from .sources import CACHE_DIR, code_digest
 from .tokens import TermCache
 
@@ -27,21 +28,29 @@ REASON_TYPES = {"field": "领域相同", "region": "服务范围覆盖需求所�
                 "related": "相关词（词表 related 中与需求用词同组的词）", "key_county": "需求在重点帮扶县"}
 
 
-def inputs_digest(site, today: dt.date, weights: MatchWeights, kind: str) -> str:
-    """Everything one kind of candidate's half of the index is computed from: code, weights,
-    date, regions, vocabulary and every field of every demand and of every candidate of that
+def side_digest(site, today: dt.date, weights: MatchWeights, kind: str) -> str:
+    """Everything one kind of candidate's half of the index is computed from but the demands:
+    code, weights, date, regions, vocabulary and every field of every candidate of that
     kind (fingerprint.record_digest, as for the pages: a field added to a record cannot be
     forgotten here). The offers' half does not read organizations, nor theirs offers."""
     digest = hashlib.sha256(f"{code_digest()}\0{kind}\0{weights}\0{today}\0".encode())
     digest.update(repr(sorted((r.code, r.level, r.parent, r.key, r.name) for r in site.regions.by_code.values()))
                   .encode())
     digest.update(repr(site.vocabulary).encode())
-    read = ("demand", "supply") if kind == "offers" else ("demand",)
-    for key in sorted(site.projects):
-        if site.projects[key].kind in read:
+    for key in sorted(site.projects) if kind == "offers" else ():
+        if site.projects[key].kind != "demand":
             digest.update(key.encode() + b"\0" + record_digest(site.projects[key]).encode())
     for key in sorted(site.organizations) if kind == "orgs" else ():
         digest.update(key.encode() + b"\0" + record_digest(site.organizations[key]).encode())
+    return digest.hexdigest()
+
+
+def inputs_digest(side: str, site) -> str:
+    """Everything a half is computed from: its side_digest and every field of every demand."""
+    digest = hashlib.sha256(side.encode())
+    for key in sorted(site.projects):
+        if site.projects[key].kind == "demand":
+            digest.update(key.encode() + b"\0" + record_digest(site.projects[key]).encode())
     return digest.hexdigest()
 
 
@@ -70,25 +79,36 @@ def cached_matches(site, today: dt.date, use_cache: bool = True) -> tuple[MatchI
     if not use_cache:
         return compute_matches(site, today, weights), None
     folder = Path(site.root) / CACHE_DIR / MATCH_CACHE
-    keys = {kind: inputs_digest(site, today, weights, kind) for kind in KINDS}
+    sides = {kind: side_digest(site, today, weights, kind) for kind in KINDS}
+    keys = {kind: inputs_digest(sides[kind], site) for kind in KINDS}
     halves = {kind: cachefile.load(folder / key) for kind, key in keys.items()}
     missing = tuple(kind for kind in KINDS if not isinstance(halves[kind], Half))
-    tokens = TermCache(Path(site.root) / CACHE_DIR / TERMS_CACHE / f"{code_digest()}.pickle") if missing else None
-    computed = compute_matches(site, today, weights, tokenize=tokens.terms, kinds=missing) if missing else None
-    index = MatchIndex(weights)
-    for kind, (demands, candidates) in _HALVES.items():
-        half = _half(computed, demands, candidates) if kind in missing else halves[kind]
-        setattr(index, demands, half.demands)
-        setattr(index, candidates, half.candidates)
     if not missing:
-        return index, None
+        return _index(weights, halves), None
+    tokens = TermCache(Path(site.root) / CACHE_DIR / TERMS_CACHE / f"{code_digest()}.pickle")
+    previous = {kind: cachefile.load(folder / f"state-{sides[kind]}") for kind in missing}
+    computed, states = compute_with_states(site, today, weights, tokenize=tokens.terms, kinds=missing,
+                                           previous={kind: state for kind, state in previous.items()
+                                                     if isinstance(state, SideState) and state.key == sides[kind]})
+    for kind in missing:
+        halves[kind] = _half(computed, *_HALVES[kind])
+        states[kind].key = sides[kind]
 
     def store() -> None:
         tokens.save()
         for kind in missing:
-            cachefile.dump(folder / keys[kind], _half(computed, *_HALVES[kind]))
-        _keep_only(folder, set(keys.values()))
-    return index, store
+            cachefile.dump(folder / keys[kind], halves[kind])
+            cachefile.dump(folder / f"state-{sides[kind]}", states[kind])
+        _keep_only(folder, set(keys.values()) | {f"state-{side}" for side in sides.values()})
+    return _index(weights, halves), store
+
+
+def _index(weights: MatchWeights, halves: dict[str, "Half"]) -> MatchIndex:
+    index = MatchIndex(weights)
+    for kind, (demands, candidates) in _HALVES.items():
+        setattr(index, demands, halves[kind].demands)
+        setattr(index, candidates, halves[kind].candidates)
+    return index
 
 
 _HALVES = {"offers": ("demand_offers", "offer_demands"), "orgs": ("demand_orgs", "org_demands")}

@@ -40,12 +40,11 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import sparse
 
-from .bm25 import Collection, build_collection
+from .match_inputs import Demands, Side, current_demands, is_current, offer_document, org_document
 from .match_reasons import Reasons
-from .projects import takes_candidates
+from .match_state import SideState, StateWriter, chosen
 from .tokens import GENERIC, terms
 
-FIELDS = ("title", "summary", "description")
 KINDS = ("offers", "orgs")  # the kinds of candidate
 SATURATION = 0.25  # a quarter of a demand's score against itself counts as full text relevance
 
@@ -77,129 +76,41 @@ class MatchIndex:
     org_demands: dict[str, list[dict]] = field(default_factory=dict)
 
 
-def is_current(record, today: dt.date) -> bool:
-    return record.status == "open" and (record.deadline is None or record.deadline >= today)
-
-
-def wants_candidates(demand, today: dt.date) -> bool:
-    """A demand the index recommends candidates to: it takes them and is not past its deadline."""
-    return takes_candidates(demand) and (demand.deadline is None or demand.deadline >= today)
-
-
-def offer_document(offer, tokenize=terms) -> dict[str, list[str]]:
-    return {"title": tokenize(offer.title), "summary": tokenize(offer.summary),
-            "description": tokenize(offer.description)}
-
-
-def org_document(org, tokenize=terms) -> dict[str, list[str]]:
-    return {"title": tokenize(org.name), "summary": tokenize(org.services or ""), "description": []}
-
-
-class _Side:
-    """One kind of candidate as arrays: who names which region, fields, forms, text."""
-
-    def __init__(self, records: list, documents: list[dict], region_index: dict[str, int],
-                 fields: dict[str, int], forms: dict[str, int]) -> None:
-        self.records = records
-        self.ids = [r.id for r in records]
-        self.collection: Collection = build_collection(documents, FIELDS)
-        self.naming: dict[int, list[int]] = {}  # region -> candidates whose service_regions name it
-        self.fields = np.zeros((len(records), len(fields) + 1), dtype=bool)
-        self.forms = np.zeros((len(records), len(forms)), dtype=np.float64)
-        for number, record in enumerate(records):
-            for code in dict.fromkeys(record.service_regions):
-                if code in region_index:
-                    self.naming.setdefault(region_index[code], []).append(number)
-            for name in record.fields:
-                if name in fields:
-                    self.fields[number, fields[name]] = True
-            for name in record.forms:
-                if name in forms:
-                    self.forms[number, forms[name]] = 1.0
-
-    def named(self, region: int | None) -> np.ndarray:
-        return np.array(self.naming.get(region, []), dtype=np.int64)
-
-
-@dataclass
-class _Demands:
-    """The current demands as arrays, grouped by (county, field): a group shares its candidates."""
-    records: list
-    documents: list[dict]
-    queries: list[list[str]]  # the demand's own terms (no generic words), then related ones
-    related: list[dict[str, str]]  # per demand: a related term it gained -> the demand's word that brought it
-    forms: np.ndarray
-    key: np.ndarray
-    groups: dict[tuple[str, int], list[int]]
-
-
-def _demands(site, today: dt.date, fields: dict[str, int], forms: dict[str, int], every: bool,
-             tokenize=terms) -> _Demands:
-    records = sorted((d for d in site.demands if every or wants_candidates(d, today)), key=lambda d: d.id)
-    documents = [offer_document(d, tokenize) for d in records]
-    wanted = np.zeros((len(records), len(forms)), dtype=np.float64)
-    groups: dict[tuple[str, int], list[int]] = {}
-    for number, demand in enumerate(records):
-        for name in demand.forms:
-            if name in forms:
-                wanted[number, forms[name]] = 1.0
-        if demand.fields and demand.fields[0] in fields and site.regions.get(demand.county) is not None:
-            groups.setdefault((demand.county, fields[demand.fields[0]]), []).append(number)
-    key = np.array([bool(site.regions.get(d.county) and site.regions.get(d.county).key) for d in records])
-    queries, related = [], []
-    groups_terms = [[(word, terms(word)) for word in group] for group in site.vocabulary.related]  # once
-    for demand, document in zip(records, documents):
-        own = [t for t in document["title"] + document["summary"] + document["description"] if t not in GENERIC]
-        gained = _related_terms(groups_terms, demand, set(own))
-        queries.append(own + list(gained))
-        related.append(gained)
-    return _Demands(records, documents, queries, related, wanted, key, groups)
-
-
-def _related_terms(groups: list[list[tuple[str, list[str]]]], demand, own: set[str]) -> dict[str, str]:
-    """The terms of the words related (vocabulary.related; each group as (word, its terms))
-    to words the demand's text says, each with the first word of the demand that brought it."""
-    text = "\n".join((demand.title, demand.summary or "", demand.description or ""))
-    gained: dict[str, str] = {}
-    for group in groups:
-        said = next((word for word, _terms in group if word in text), None)
-        if said is None:
-            continue
-        for word, word_terms in group:
-            if word not in text:
-                for term in word_terms:
-                    if term not in own and term not in GENERIC:
-                        gained.setdefault(term, said)
-    return gained
-
-
 def compute_matches(site, today: dt.date, weights: MatchWeights, every_demand: bool = False,
                     tokenize=terms, kinds: tuple[str, ...] = KINDS) -> MatchIndex:
     """The whole index, both directions. every_demand (benchmarks): score every demand,
     whatever its status and deadline. tokenize: tokens.terms, or a TermCache's. kinds:
     the kinds of candidate to match (each is independent of the other: `offers` fills
-    demand_offers and offer_demands, `orgs` demand_orgs and org_demands).
+    demand_offers and offer_demands, `orgs` demand_orgs and org_demands)."""
+    return compute_with_states(site, today, weights, every_demand, tokenize, kinds)[0]
+
+
+def compute_with_states(site, today: dt.date, weights: MatchWeights, every_demand: bool = False, tokenize=terms,
+                        kinds: tuple[str, ...] = KINDS, previous: dict[str, SideState] | None = None
+                        ) -> tuple[MatchIndex, dict[str, SideState]]:
+    """compute_matches, and for each kind what the next build may keep (match_state.py).
+    previous: per kind, the state of an earlier computation whose key is this content's.
     The collector is paused meanwhile: the index is hundreds of thousands of small
     acyclic dicts and lists, which it would otherwise scan again and again (1-2 s)."""
     paused = gc.isenabled()
     gc.disable()
     try:
-        return _compute(site, today, weights, every_demand, tokenize, kinds)
+        return _compute(site, today, weights, every_demand, tokenize, kinds, previous or {})
     finally:
         if paused:
             gc.enable()
 
 
 def _compute(site, today: dt.date, weights: MatchWeights, every_demand: bool, tokenize,
-             kinds: tuple[str, ...]) -> MatchIndex:
+             kinds: tuple[str, ...], previous: dict[str, SideState]) -> tuple[MatchIndex, dict[str, SideState]]:
     region_index = {code: number for number, code in enumerate(sorted(site.regions.by_code))}
     field_index = {f.name: number for number, f in enumerate(site.vocabulary.fields)}
     form_index = {name: number for number, name in enumerate(site.vocabulary.forms)}
-    demands = _demands(site, today, field_index, form_index, every_demand, tokenize)
+    demands = current_demands(site, today, field_index, form_index, every_demand, tokenize)
     candidates = {"offers": (sorted((o for o in site.offers if is_current(o, today)), key=lambda o: o.id),
                              offer_document),
                   "orgs": (sorted(site.organizations.values(), key=lambda o: o.id), org_document)}
-    sides = {kind: _Side(records, [document(r, tokenize) for r in records], region_index, field_index, form_index)
+    sides = {kind: Side(records, [document(r, tokenize) for r in records], region_index, field_index, form_index)
              for kind, (records, document) in candidates.items() if kind in kinds}
     result = MatchIndex(weights)
     for demand in demands.records:
@@ -207,49 +118,71 @@ def _compute(site, today: dt.date, weights: MatchWeights, every_demand: bool, to
             result.demand_offers[demand.id] = []
         if "orgs" in kinds:
             result.demand_orgs[demand.id] = []
+    states = {}
     for kind, side in sides.items():
-        query_rows = side.collection.query_rows(demands.queries)
-        forward: dict[int, list[tuple[int, int, float]]] = {}
-        pairs: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-        for (county, field_number), rows in sorted(demands.groups.items()):
-            at_county, at_city, candidates = _candidates(site, side, county, field_number, region_index)
-            if not len(candidates):
+        writer = StateWriter(previous[kind].key if kind in previous else "")
+        _match_side(site, kind, side, demands, weights, region_index, result, previous.get(kind), writer)
+        states[kind] = writer.state()
+    return result, states
+
+
+def _match_side(site, kind: str, side: Side, demands: Demands, weights: MatchWeights, region_index: dict,
+                result: MatchIndex, prior: SideState | None, writer: StateWriter) -> None:
+    """One kind of candidate against every demand, both directions, into result; each
+    demand's eligible pairs into writer. Demands unchanged since `prior` are not scored again."""
+    query_rows = side.collection.query_rows(demands.queries)
+    forward: dict[int, list[tuple[int, int, float]]] = {}
+    pairs: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    for (county, field_number), group in sorted(demands.groups.items()):
+        rows = []
+        for row in group:
+            kept = prior.kept(demands.records[row]) if prior is not None else None
+            if kept is None:
+                rows.append(row)
                 continue
-            rows_a = np.array(rows, dtype=np.int64)
-            selves = np.array([side.collection.self_score(demands.documents[row], GENERIC) for row in rows])
-            text = (query_rows[rows_a] @ side.collection.weights[candidates].T).toarray()
-            wanted = demands.forms[rows_a].sum(axis=1, keepdims=True)
-            shared = demands.forms[rows_a] @ side.forms[candidates].T
-            share = np.divide(shared, wanted, out=np.zeros_like(shared), where=wanted > 0)
-            full = (selves * SATURATION)[:, None]
-            relevance = np.divide(text, full, out=np.zeros_like(text), where=full > 0)
-            score = (weights.field + weights.forms * share + weights.text * np.minimum(relevance, 1.0)
-                     + weights.county * at_county + weights.city * at_city)
-            score = np.round(score, 6)  # the same order whatever the summation order of the last bits
-            eligible = (score >= weights.min_score) & (text > 0)
-            if kind == "orgs":
-                _exclude_takers(eligible, rows, demands.records, side, candidates)
-            for at, row in enumerate(rows):
-                columns = np.flatnonzero(eligible[at])
-                chosen = columns[np.lexsort((candidates[columns], -score[at, columns]))][:weights.count]
-                forward[row] = [(row, int(candidates[c]), float(score[at, c])) for c in chosen]
-            at_rows, at_columns = np.nonzero(eligible)
-            pairs.append((candidates[at_columns], rows_a[at_rows], score[at_rows, at_columns]))
-        backward = _reverse(side, demands, weights.count, pairs)
-        reasons = Reasons(site, demands, side, _level)
-        reasons.prepare({(r, c) for chosen in list(forward.values()) + list(backward.values()) for r, c, _s in chosen},
-                        query_rows, _gained_rows(side, demands))
-        into = result.demand_offers if kind == "offers" else result.demand_orgs
-        for row, chosen in forward.items():
-            into[demands.records[row].id] = [reasons.recommendation(r, c, score) for r, c, score in chosen]
-        into = result.offer_demands if kind == "offers" else result.org_demands
-        for column, candidate_id in enumerate(side.ids):
-            into[candidate_id] = [reasons.recommendation(r, c, score, backward=True)
-                                  for r, c, score in backward.get(column, [])]
-    return result
+            columns, scores = kept
+            writer.add(demands.records[row], columns, scores)
+            forward[row] = chosen(row, columns, scores, weights.count)
+            pairs.append((columns, np.full(len(columns), row, dtype=np.int64), scores))
+        if not rows:
+            continue
+        at_county, at_city, candidates = _candidates(site, side, county, field_number, region_index)
+        if not len(candidates):
+            continue
+        rows_a = np.array(rows, dtype=np.int64)
+        selves = np.array([side.collection.self_score(demands.documents[row], GENERIC) for row in rows])
+        text = (query_rows[rows_a] @ side.collection.weights[candidates].T).toarray()
+        wanted = demands.forms[rows_a].sum(axis=1, keepdims=True)
+        shared = demands.forms[rows_a] @ side.forms[candidates].T
+        share = np.divide(shared, wanted, out=np.zeros_like(shared), where=wanted > 0)
+        full = (selves * SATURATION)[:, None]
+        relevance = np.divide(text, full, out=np.zeros_like(text), where=full > 0)
+        score = (weights.field + weights.forms * share + weights.text * np.minimum(relevance, 1.0)
+                 + weights.county * at_county + weights.city * at_city)
+        score = np.round(score, 6)  # the same order whatever the summation order of the last bits
+        eligible = (score >= weights.min_score) & (text > 0)
+        if kind == "orgs":
+            _exclude_takers(eligible, rows, demands.records, side, candidates)
+        for at, row in enumerate(rows):
+            columns = np.flatnonzero(eligible[at])
+            writer.add(demands.records[row], candidates[columns], score[at, columns])
+            forward[row] = chosen(row, candidates[columns], score[at, columns], weights.count)
+        at_rows, at_columns = np.nonzero(eligible)
+        pairs.append((candidates[at_columns], rows_a[at_rows], score[at_rows, at_columns]))
+    backward = _reverse(side, demands, weights.count, pairs)
+    reasons = Reasons(site, demands, side, _level)
+    reasons.prepare({(r, c) for chosen_ in list(forward.values()) + list(backward.values()) for r, c, _s in chosen_},
+                    query_rows, _gained_rows(side, demands))
+    into = result.demand_offers if kind == "offers" else result.demand_orgs
+    for row, picked in forward.items():
+        into[demands.records[row].id] = [reasons.recommendation(r, c, score) for r, c, score in picked]
+    into = result.offer_demands if kind == "offers" else result.org_demands
+    for column, candidate_id in enumerate(side.ids):
+        into[candidate_id] = [reasons.recommendation(r, c, score, backward=True)
+                              for r, c, score in backward.get(column, [])]
 
 
-def _gained_rows(side: _Side, demands: _Demands):
+def _gained_rows(side: Side, demands: Demands):
     """0/1 rows (demands x the side's vocabulary) of the terms each demand gained from related groups."""
     vocabulary = side.collection.vocabulary
     rows, columns = [], []
@@ -261,7 +194,7 @@ def _gained_rows(side: _Side, demands: _Demands):
     return sparse.csr_matrix((np.ones(len(rows)), (rows, columns)), shape=(len(demands.records), len(vocabulary)))
 
 
-def _candidates(site, side: _Side, county: str, field_number: int, region_index: dict[str, int]):
+def _candidates(site, side: Side, county: str, field_number: int, region_index: dict[str, int]):
     """Candidates serving a county (itself, its city, the province; a partner region only
     itself) and working in the field: (at_county, at_city) 0/1 rows and the candidates."""
     region = site.regions.get(county)
@@ -278,7 +211,7 @@ def _candidates(site, side: _Side, county: str, field_number: int, region_index:
     return at_county.astype(np.float64), at_city.astype(np.float64), candidates
 
 
-def _exclude_takers(eligible: np.ndarray, rows: list[int], records: list, side: _Side,
+def _exclude_takers(eligible: np.ndarray, rows: list[int], records: list, side: Side,
                     candidates: np.ndarray) -> None:
     """An organization that already took a demand is not recommended to it."""
     for at, row in enumerate(rows):
@@ -293,7 +226,7 @@ def _position(ids: list[str], wanted: str) -> int | None:
     return at if at < len(ids) and ids[at] == wanted else None
 
 
-def _reverse(side: _Side, demands: _Demands, count: int,
+def _reverse(side: Side, demands: Demands, count: int,
              pairs: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> dict[int, list[tuple[int, int, float]]]:
     """Each candidate's demands: key counties first, then score, then demand id (= row order)."""
     if not pairs:

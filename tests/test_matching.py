@@ -3,6 +3,7 @@ agreement with Whoosh, determinism and the published JSON."""
 from __future__ import annotations
 
 import json
+import re
 
 import jsonschema
 import numpy as np
@@ -11,7 +12,8 @@ import pytest
 from generator.bm25 import build_collection
 from generator.build import reference_date
 from generator.matchindex import index_json, index_schema, match_site
-from generator.matching import FIELDS, MatchWeights, compute_matches, offer_document, org_document
+from generator.match_inputs import FIELDS, offer_document, org_document
+from generator.matching import MatchWeights, compute_matches
 from generator.site import load_site
 from generator.stats import offer_covers
 from generator.textsearch import new_index, top
@@ -305,13 +307,53 @@ def test_after_an_edit_each_half_of_the_index_is_computed_only_when_it_reads_the
     before = index_json(match_site(site, today), today)
     edit_file(site_dir / path, old, new)
     calls = []
-    real = matchindex.compute_matches
-    monkeypatch.setattr(matchindex, "compute_matches", lambda *a, **k: calls.append(k["kinds"]) or real(*a, **k))
+    real = matchindex.compute_with_states
+    monkeypatch.setattr(matchindex, "compute_with_states", lambda *a, **k: calls.append(k["kinds"]) or real(*a, **k))
     site, _problems = load_site(site_dir)
     after = index_json(match_site(site, today), today)
     monkeypatch.undo()
     assert calls == [computed]
     assert after == index_json(match_site(site, today, use_cache=False), today) != before
+
+
+def _once(text: str, old: str, new: str) -> str:
+    assert text.count(old) == 1, old
+    return text.replace(old, new)
+
+
+def test_after_demand_edits_only_the_edited_demands_are_scored_again(tmp_path, monkeypatch):
+    """Demands that did not change keep their eligible pairs (match_state.py); the index is
+    always the one computed from nothing: after a text edit, a change of forms, a new
+    demand, a demand closed and a demand removed."""
+    from generator.match_state import SideState
+    site_dir = copy_sample_site(tmp_path / "site")
+    site, _problems = load_site(site_dir)
+    today = reference_date(site)
+    match_site(site, today)
+    path = site_dir / "data/projects/371525.yaml"
+    second = path.read_text(encoding="utf-8").split("- id: d-371525-2025-002\n", 1)[1]
+    copy = "- id: d-371525-2025-009\n" + second.replace("家政服务技能培训", "养老护理员技能培训")
+    edits = [
+        lambda text: _once(text, "并对接用工企业稳定就业。", "并对接用工企业稳定就业，发展电商直播带货。"),
+        lambda text: _once(text, "  forms: [劳务协作, 教育培训]\n", "  forms: [教育培训]\n"),
+        lambda text: text + "\n" + copy,
+        lambda text: _once(text, "  deadline: 2025-09-30\n  status: open\n", "  deadline: 2025-09-30\n  status: closed\n"),
+        lambda text: re.sub(r"- id: d-371525-2025-002\n.*?\n\n(?=- id: )", "", text, count=1, flags=re.S),
+    ]
+    kept = []
+    real = SideState.kept
+    monkeypatch.setattr(SideState, "kept", lambda self, demand: kept.append(real(self, demand)) or kept[-1])
+    for edit in edits:
+        text = path.read_text(encoding="utf-8")
+        assert edit(text) != text
+        text = edit(text)
+        path.write_text(text, encoding="utf-8")
+        site, problems = load_site(site_dir)
+        assert not problems.errors
+        kept.clear()
+        index = index_json(match_site(site, today), today)
+        assert index == index_json(match_site(site, today, use_cache=False), today)
+        assert sum(found is not None for found in kept) >= len(kept) - 4 > 0  # the rest were kept
 
 
 def test_after_an_edit_only_the_edited_text_is_tokenised_again(tmp_path):

@@ -1,0 +1,111 @@
+"""The inputs of the match index as arrays: the current demands (grouped by county and
+field: a group shares its candidates) and one kind of candidate (who names which
+region, fields, forms, and its texts as a BM25F collection)."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+
+from .bm25 import Collection, build_collection
+from .projects import takes_candidates
+from .tokens import GENERIC, terms
+
+FIELDS = ("title", "summary", "description")
+
+
+def is_current(record, today: dt.date) -> bool:
+    return record.status == "open" and (record.deadline is None or record.deadline >= today)
+
+
+def wants_candidates(demand, today: dt.date) -> bool:
+    """A demand the index recommends candidates to: it takes them and is not past its deadline."""
+    return takes_candidates(demand) and (demand.deadline is None or demand.deadline >= today)
+
+
+def offer_document(offer, tokenize=terms) -> dict[str, list[str]]:
+    return {"title": tokenize(offer.title), "summary": tokenize(offer.summary),
+            "description": tokenize(offer.description)}
+
+
+def org_document(org, tokenize=terms) -> dict[str, list[str]]:
+    return {"title": tokenize(org.name), "summary": tokenize(org.services or ""), "description": []}
+
+
+class Side:
+    """One kind of candidate as arrays: who names which region, fields, forms, text."""
+
+    def __init__(self, records: list, documents: list[dict], region_index: dict[str, int],
+                 fields: dict[str, int], forms: dict[str, int]) -> None:
+        self.records = records
+        self.ids = [r.id for r in records]
+        self.collection: Collection = build_collection(documents, FIELDS)
+        self.naming: dict[int, list[int]] = {}  # region -> candidates whose service_regions name it
+        self.fields = np.zeros((len(records), len(fields) + 1), dtype=bool)
+        self.forms = np.zeros((len(records), len(forms)), dtype=np.float64)
+        for number, record in enumerate(records):
+            for code in dict.fromkeys(record.service_regions):
+                if code in region_index:
+                    self.naming.setdefault(region_index[code], []).append(number)
+            for name in record.fields:
+                if name in fields:
+                    self.fields[number, fields[name]] = True
+            for name in record.forms:
+                if name in forms:
+                    self.forms[number, forms[name]] = 1.0
+
+    def named(self, region: int | None) -> np.ndarray:
+        return np.array(self.naming.get(region, []), dtype=np.int64)
+
+
+@dataclass
+class Demands:
+    """The current demands as arrays, grouped by (county, field): a group shares its candidates."""
+    records: list
+    documents: list[dict]
+    queries: list[list[str]]  # the demand's own terms (no generic words), then related ones
+    related: list[dict[str, str]]  # per demand: a related term it gained -> the demand's word that brought it
+    forms: np.ndarray
+    key: np.ndarray
+    groups: dict[tuple[str, int], list[int]]
+
+
+def current_demands(site, today: dt.date, fields: dict[str, int], forms: dict[str, int], every: bool,
+             tokenize=terms) -> Demands:
+    records = sorted((d for d in site.demands if every or wants_candidates(d, today)), key=lambda d: d.id)
+    documents = [offer_document(d, tokenize) for d in records]
+    wanted = np.zeros((len(records), len(forms)), dtype=np.float64)
+    groups: dict[tuple[str, int], list[int]] = {}
+    for number, demand in enumerate(records):
+        for name in demand.forms:
+            if name in forms:
+                wanted[number, forms[name]] = 1.0
+        if demand.fields and demand.fields[0] in fields and site.regions.get(demand.county) is not None:
+            groups.setdefault((demand.county, fields[demand.fields[0]]), []).append(number)
+    key = np.array([bool(site.regions.get(d.county) and site.regions.get(d.county).key) for d in records])
+    queries, related = [], []
+    groups_terms = [[(word, terms(word)) for word in group] for group in site.vocabulary.related]  # once
+    for demand, document in zip(records, documents):
+        own = [t for t in document["title"] + document["summary"] + document["description"] if t not in GENERIC]
+        gained = _related_terms(groups_terms, demand, set(own))
+        queries.append(own + list(gained))
+        related.append(gained)
+    return Demands(records, documents, queries, related, wanted, key, groups)
+
+
+def _related_terms(groups: list[list[tuple[str, list[str]]]], demand, own: set[str]) -> dict[str, str]:
+    """The terms of the words related (vocabulary.related; each group as (word, its terms))
+    to words the demand's text says, each with the first word of the demand that brought it."""
+    text = "\n".join((demand.title, demand.summary or "", demand.description or ""))
+    gained: dict[str, str] = {}
+    for group in groups:
+        said = next((word for word, _terms in group if word in text), None)
+        if said is None:
+            continue
+        for word, word_terms in group:
+            if word not in text:
+                for term in word_terms:
+                    if term not in own and term not in GENERIC:
+                        gained.setdefault(term, said)
+    return gained

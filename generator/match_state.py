@@ -1,0 +1,76 @@
+"""What one kind of candidate's half of a computed match index keeps for the next
+build, so that a build after editing demands scores again only the demands that changed.
+
+A demand's scores against the candidates, and so its own list, depend on the demand
+and on everything else but the other demands: the candidates of that kind (whose texts
+make the BM25F collection), regions, vocabulary, weights, the reference date and the
+code. Those together are the state's key (matchindex.side_digest). While the key is
+unchanged, a demand whose digest (every field, fingerprint.record_digest) is unchanged
+keeps the pairs it is eligible for; its list and the candidates' lists are ranked again
+from them, and reasons are worked out again for the pairs shown. Any change to a
+candidate of that kind, a region or a setting changes the key, and the half is
+computed from nothing. Either way the index is the one a computation from nothing
+gives (a test edits, adds and removes demands and compares).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .fingerprint import record_digest
+
+
+@dataclass
+class SideState:
+    """Every scored demand's eligible pairs, as flat arrays (a demand's pairs are
+    columns[starts[i]:starts[i + 1]])."""
+    key: str = ""
+    ids: list[str] = field(default_factory=list)  # demand ids
+    digests: list[str] = field(default_factory=list)  # their record digests
+    starts: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
+    columns: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))  # candidate numbers
+    scores: np.ndarray = field(default_factory=lambda: np.zeros(0))
+
+    def kept(self, demand) -> tuple[np.ndarray, np.ndarray] | None:
+        """The demand's eligible (candidate numbers, scores), when it is unchanged."""
+        at = self._at().get(demand.id)
+        if at is None or self.digests[at] != record_digest(demand):
+            return None
+        start, stop = self.starts[at], self.starts[at + 1]
+        return self.columns[start:stop].astype(np.int64), self.scores[start:stop]
+
+    def _at(self) -> dict[str, int]:
+        at = self.__dict__.get("_positions")
+        if at is None:
+            at = self.__dict__["_positions"] = {ident: number for number, ident in enumerate(self.ids)}
+        return at
+
+    def __getstate__(self):
+        return {k: v for k, v in self.__dict__.items() if k != "_positions"}
+
+
+class StateWriter:
+    """Collects each scored demand's eligible pairs into the next SideState."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        self.rows: dict[str, tuple[str, np.ndarray, np.ndarray]] = {}
+
+    def add(self, demand, columns: np.ndarray, scores: np.ndarray) -> None:
+        self.rows[demand.id] = (record_digest(demand), columns, scores)
+
+    def state(self) -> SideState:
+        ids = sorted(self.rows)
+        rows = [self.rows[ident] for ident in ids]
+        lengths = np.array([len(columns) for _digest, columns, _scores in rows], dtype=np.int64)
+        starts = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+        columns = np.concatenate([c for _d, c, _s in rows]).astype(np.int32) if rows else np.zeros(0, np.int32)
+        scores = np.concatenate([s for _d, _c, s in rows]) if rows else np.zeros(0)
+        return SideState(self.key, ids, [digest for digest, _c, _s in rows], starts, columns, scores)
+
+
+def chosen(row: int, columns: np.ndarray, scores: np.ndarray, count: int) -> list[tuple[int, int, float]]:
+    """A demand's list from its eligible pairs: highest score first, ties by candidate number."""
+    order = np.lexsort((columns, -scores))[:count]
+    return [(row, int(columns[at]), float(scores[at])) for at in order]
