@@ -103,6 +103,16 @@ def measured(cmd: list[str], timeout: float, **kwargs) -> dict:
     return result
 
 
+def edit_record(site: Path, seed: int) -> tuple[Path, str]:
+    """gen_province.edit_one_file, and the id of the record whose title it changed."""
+    texts = {path: path.read_text(encoding="utf-8") for path in (site / "data" / "projects").glob("*.yaml")}
+    path = gen_province.edit_one_file(site, seed)
+    old, new = texts[path].split("\n"), path.read_text(encoding="utf-8").split("\n")
+    line = next(number for number, (a, b) in enumerate(zip(old, new)) if a != b)
+    ident = next(text for text in reversed(new[:line + 1]) if text.startswith("- id: "))
+    return path, ident[len("- id: "):]
+
+
 def zhuanlan_runs(code: Path, site: Path, out: Path, timeout: float) -> dict:
     """Cold build (no cache, no output), then a build after editing one record, then
     another after editing a second one, with the code in `code`; the site is left edited."""
@@ -111,12 +121,13 @@ def zhuanlan_runs(code: Path, site: Path, out: Path, timeout: float) -> dict:
     shutil.rmtree(site / ".zhuanlan-cache", ignore_errors=True)
     cold = measured(build, timeout, cwd=code)
     before = digests(out)
-    edited = gen_province.edit_one_file(site, 1)
+    edited, record = edit_record(site, 1)
     edit = measured(build, timeout, cwd=code)
     after = digests(out)
-    gen_province.edit_one_file(site, 2)  # another record
+    _path, record2 = edit_record(site, 2)  # another record
     edit2 = measured(build, timeout, cwd=code)
     return {"cold": cold, "edit": edit, "edit2": edit2, "pages": pages_in(out), "edited": edited,
+            "records": (record, record2),
             "changed": sum(1 for path in after if before.get(path) != after[path]), "files": len(after),
             "build": build}
 
@@ -164,6 +175,7 @@ def main() -> int:
     print(row("zhuanlan build, cold", cold, pages))
     print(row("zhuanlan build, one edit", edit, pages))
     print(row("zhuanlan build, next edit", edit2, pages))
+    print(f"  (one edit: the title of {runs['records'][0]}; next edit: the title of {runs['records'][1]})")
     print(row("zhuanlan build, fresh folder", fresh, pages))
     print(row("vanilla Pelican 4.12", vanilla, pages_in(work / "vanilla-out")))
     if hugo is not None:
