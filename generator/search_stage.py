@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 from .search_docs import KIND_NAMES, STATUS_NAMES, search_docs
-from .search_index import docs_digest, index_files
+from .search_index import doc_digest, index_digest, index_files
 from .writer import TreeWriter
 
 FOLDER = "search-index"
@@ -58,7 +58,7 @@ def write_search(site, writer: TreeWriter) -> int:
     """Write the index into the staging tree's search-index/; returns how many files it has."""
     docs = search_docs(site)
     slugs = {f.name: f.slug for f in site.vocabulary.fields}
-    digest = docs_digest(docs, slugs)
+    digest = index_digest([doc_digest(doc) for doc in docs], slugs)
     reused = _reuse(writer, digest)
     if reused is not None:
         return reused
