@@ -41,6 +41,7 @@ from .pelican_content import PelicanFailed, render_content
 from .render import render_pages, sitemap
 from .rowcache import RowCache
 from .search_stage import search_page, write_search
+from .search_state import NAME as SEARCH_STATE
 from .site import load_site
 from .trees import OutputState, Staging
 from .views_places import place_pages
@@ -130,7 +131,7 @@ def write_site(site, state: OutputState, staging: Staging, siteurl: str, workers
         rows.save()
         mine = TreeWriter(staging, state.output, previous_seal)
         write_files(mine, files)
-        indexed = write_search(site, mine)
+        indexed = write_search(site, mine, state.folder / SEARCH_STATE)
         specs = list(place_pages(site, today, urlparse(siteurl).path.rstrip("/"))) + list(search_page(site))
         return len(files) + indexed, pages(specs, mine, 1), mine.stamps, mine.touched  # a few hundred pages
 
