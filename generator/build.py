@@ -11,9 +11,10 @@ Read top to bottom, a build is:
   4. render the Markdown sections with Pelican (in a folder of its own, walked for links
      before its files are moved in); then, at the same time, the record and listing
      pages in the parent (rendered by worker processes) and, in one forked process, open
-     data, feeds, the search index (search_stage.py, remade only when what it is made of
-     changed) and the region, field, search and other place pages; pages whose inputs did not
-     change are kept, or taken over from the output, instead of rendered;
+     data, feeds, the search index (search_stage.py: taken over when its documents did not
+     change, patched where a few did) and the region, field, search and other place
+     pages; pages whose inputs did not change are kept, or taken over from the output,
+     instead of rendered;
   5. the sitemap and the manifest; files the site no longer has are deleted;
   6. swap the staging tree in for the output (one atomic exchange) — only now does the
      output change; the old output becomes the next build's spare (when there was none,

@@ -6,8 +6,9 @@ least that gives the same files as building the whole index:
   - nothing changed (the output's meta.json has the same digest): the output's files
     are taken over unread;
   - few documents changed, and the state kept beside the output (search_state.py)
-    describes the output's index: the output's index is patched (search_update.py), only
-    the files that hold a changed document are written, the others taken over;
+    describes the output's index and was written by this code: the output's index is
+    patched (search_update.py), only the files that hold a changed document are written,
+    the others taken over (so the first edit after an upgrade builds the whole index);
   - otherwise, or when the patch cannot be made: the whole index is built; files whose
     bytes did not change are still linked from the output (TreeWriter).
 Either way, a copy to the portal moves only the files that really changed.
