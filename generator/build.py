@@ -12,10 +12,10 @@ Read top to bottom, a build is:
   4. render the Markdown sections with Pelican (in a folder of its own, walked for links
      before its files are moved in); then, at the same time, the record pages in the
      parent (they show the match index; rendered by worker processes) and, in one forked
-     process, open data, feeds, the search index (search_stage.py, remade only where what
-     it is made of changed) and the listing, region, field, search and other place pages
-     (none shows the match index); pages whose inputs did not change are kept, or taken
-     over from the output, instead of rendered;
+     process, open data, feeds, the search index (search_stage.py: taken over when its
+     documents did not change, patched where a few did) and the listing, region, field,
+     search and other place pages (none shows the match index); pages whose inputs did
+     not change are kept, or taken over from the output, instead of rendered;
   5. the sitemap and the manifest; files the site no longer has are deleted;
   6. swap the staging tree in for the output (one atomic exchange) — only now does the
      output change; the old output becomes the next build's spare (when there was none,
@@ -43,6 +43,7 @@ from .pelican_content import PelicanFailed, render_content
 from .render import render_pages, sitemap
 from .rowcache import RowCache
 from .search_stage import search_page, write_search
+from .search_state import NAME as SEARCH_STATE
 from .site import load_site
 from .trees import OutputState, Staging
 from .views_places import place_pages
@@ -132,7 +133,7 @@ def write_site(site, state: OutputState, staging: Staging, siteurl: str, workers
         rows.save()
         mine = TreeWriter(staging, state.output, previous_seal)
         write_files(mine, files)
-        indexed = write_search(site, mine)
+        indexed = write_search(site, mine, state.folder / SEARCH_STATE)
         specs = (list(place_pages(site, today, urlparse(siteurl).path.rstrip("/"))) + list(search_page(site))
                  + list(listing_pages(site)))
         return len(files) + indexed, pages(specs, mine, workers), mine.stamps, mine.touched

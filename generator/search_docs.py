@@ -38,19 +38,27 @@ def fold(text: str) -> str:
     return text.translate(_FOLD)
 
 
-_MARKDOWN = [
-    (re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)"), r"\1"),  # links and images: their text
-    (re.compile(r"<[^>\n]*>"), " "),  # inline HTML tags
-    (re.compile(r"^[ \t]{0,3}(?:#{1,6}[ \t]+|>[ \t]?|[-*+][ \t]+|\d+[.)][ \t]+)", re.M), ""),  # block markers
-    (re.compile(r"(\*\*|__|\*|`+|~~)"), ""),  # emphasis and code marks
-]
+_LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")  # links and images: their text
+_TAG = re.compile(r"<[^>\n]*>")  # inline HTML tags
+_BLOCK = re.compile(r"\n[ \t]{0,3}(?:#{1,6}[ \t]+|>[ \t]?|[-*+][ \t]+|\d+[.)][ \t]+)")  # after a line's start
+_PAIRS = re.compile(r"__|~~")  # emphasis marks that come in pairs; every * and ` goes
 
 
 def plain(markdown: str) -> str:
-    """Markdown as the text a reader sees (near enough for searching): marks removed."""
-    for pattern, replacement in _MARKDOWN:
-        markdown = pattern.sub(replacement, markdown)
-    return markdown
+    """Markdown as the text a reader sees (near enough for searching): marks removed.
+    The same as these, one after another: links and images to their text, inline tags to
+    a space, block markers at a line's start (headings, quotes, list items) removed, then
+    one left-to-right pass removing **, __, *, runs of ` and ~~. A pattern is only applied
+    where the text holds what it needs (a link needs "](", a tag "<"), and the last pass
+    is the pairs first, then every * and ` (equal, since neither kind can consume the other)."""
+    if "](" in markdown:
+        markdown = _LINK.sub(r"\1", markdown)
+    if "<" in markdown:
+        markdown = _TAG.sub(" ", markdown)
+    markdown = _BLOCK.sub("\n", "\n" + markdown)[1:]  # a match never spans a newline: each line starts after one
+    if "__" in markdown or "~~" in markdown:
+        markdown = _PAIRS.sub("", markdown)
+    return markdown.replace("*", "").replace("`", "")
 
 
 @dataclass
@@ -64,7 +72,7 @@ class SearchDoc:
     place: str = ""  # the region shown with a result
     fields: list[str] = field(default_factory=list)
     status: str = ""  # a STATUS_NAMES key, or ""
-    regions: set[str] = field(default_factory=set)  # region filter values it answers to
+    regions: tuple[str, ...] = ()  # region filter values it answers to, sorted
 
     @property
     def text(self) -> str:
@@ -95,37 +103,54 @@ def regions_within(site) -> dict[str, list[str]]:
     return below
 
 
-def _covered(site, codes: list[str], below: dict[str, list[str]]) -> set[str]:
-    """Regions an offer answers to: each region it names, those around it and those in it
-    (an offer for a county is found under its city; one for the province under every county)."""
-    out = {place for code in codes for place in places_of(site, code)}
-    out.update(inner for code in codes for inner in below.get(code, []))
-    return out
+class _Reach:
+    """The regions a document answers to, sorted, each worked out once per build."""
+
+    def __init__(self, site) -> None:
+        self.site = site
+        self.below = regions_within(site)
+        self.known: dict = {}
+
+    def of(self, code: str | None) -> tuple[str, ...]:
+        """A place's: it and every region containing it."""
+        if code not in self.known:
+            self.known[code] = tuple(sorted(places_of(self.site, code)))
+        return self.known[code]
+
+    def covered(self, codes: list[str]) -> tuple[str, ...]:
+        """An offer's: each region it names, those around it and those in it (an offer for
+        a county is found under its city; one for the province under every county)."""
+        key = ("covered", *codes)
+        if key not in self.known:
+            out = {place for code in codes for place in self.of(code)}
+            out.update(inner for code in codes for inner in self.below.get(code, []))
+            self.known[key] = tuple(sorted(out))
+        return self.known[key]
 
 
-def _demand(site, p) -> SearchDoc:
+def _demand(site, p, reach: _Reach) -> SearchDoc:
     place = _place(site, p.county)
     body = _join(p.summary, plain(p.description), p.beneficiaries, p.period, place, "、".join(p.fields),
                  "、".join(p.forms), p.contact_unit)
     return SearchDoc("demand", p.id, urls.record("demands", p.id), p.title, body, p.published, place,
-                     list(p.fields), p.status or "", set(places_of(site, p.county)))
+                     list(p.fields), p.status or "", reach.of(p.county))
 
 
-def _offer(site, p, below: dict[str, list[str]]) -> SearchDoc:
+def _offer(site, p, reach: _Reach) -> SearchDoc:
     org = site.organizations.get(p.org)
     places = [_place(site, code) for code in p.service_regions]
     body = _join(p.summary, plain(p.description), org.name if org else "", p.beneficiaries, p.capacity, p.period,
                  "、".join(places), "、".join(p.fields), "、".join(p.forms))
     return SearchDoc("supply", p.id, urls.record("offers", p.id), p.title, body, p.published, "、".join(places),
-                     list(p.fields), p.status or "", _covered(site, p.service_regions, below))
+                     list(p.fields), p.status or "", reach.covered(p.service_regions))
 
 
-def _org(site, o) -> SearchDoc:
+def _org(site, o, reach: _Reach) -> SearchDoc:
     place = _place(site, o.county)
     body = _join(o.services, o.type, o.category, o.level, o.rating and f"评估等级{o.rating}", place,
                  "、".join(o.fields), "、".join(o.forms), "\n".join(f"{h.year}年{h.title}" for h in o.honors))
     return SearchDoc("org", o.id, urls.record("orgs", o.id), o.name, body, None, place, list(o.fields), "",
-                     set(places_of(site, o.county)))
+                     reach.of(o.county))
 
 
 def _policy(site, page) -> SearchDoc:
@@ -135,15 +160,15 @@ def _policy(site, page) -> SearchDoc:
                  "\n".join(item["title"] for item in meta.get("attachments") or []))
     status = POLICY_STATUS_KEYS.get(meta.get("status") or "", "")
     return SearchDoc("policy", page.slug, urls.record("policies", page.slug), page.title, body, page.published,
-                     meta.get("level") or "", list(meta.get("fields") or []), status, set())
+                     meta.get("level") or "", list(meta.get("fields") or []), status, ())
 
 
-def _region(site, region) -> SearchDoc:
+def _region(site, region, reach: _Reach) -> SearchDoc:
     place = _place(site, region.code)
     body = _join(place if place != region.name else "", region.kind, "重点帮扶县" if region.key else "",
                  region.relation)
     return SearchDoc("region", region.code, urls.record("regions", region.code), region.name, body, None,
-                     place, [], "", set(places_of(site, region.code)))
+                     place, [], "", reach.of(region.code))
 
 
 def _order(doc: SearchDoc) -> tuple:
@@ -153,8 +178,8 @@ def _order(doc: SearchDoc) -> tuple:
 def search_docs(site) -> list[SearchDoc]:
     """Every document, numbered by its place in this list (oldest first)."""
     docs = [_policy(site, page) for page in site.pages.get("policies", [])]
-    below = regions_within(site)
-    docs += [_demand(site, p) if p.kind == "demand" else _offer(site, p, below) for p in site.projects.values()]
-    docs += [_org(site, o) for o in site.organizations.values()]
-    docs += [_region(site, r) for r in site.regions.by_code.values() if r.level != "province"]
+    reach = _Reach(site)
+    docs += [_demand(site, p, reach) if p.kind == "demand" else _offer(site, p, reach) for p in site.projects.values()]
+    docs += [_org(site, o, reach) for o in site.organizations.values()]
+    docs += [_region(site, r, reach) for r in site.regions.by_code.values() if r.level != "province"]
     return sorted(docs, key=_order)

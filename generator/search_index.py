@@ -3,7 +3,7 @@ the browser fetches only when a query needs them (theme/static/search.js reads t
 
 Every pair of adjacent characters (a bigram; whitespace ends a run) of a document's
 folded text is a key; its posting list names each document holding it, with a
-signature of where (see doc_bigrams). For a query of two or more characters the
+signature of where (see signatures). For a query of two or more characters the
 browser intersects the lists of the query's bigrams and keeps the documents whose
 signatures allow the bigrams to stand side by side: every document containing the
 query is found (any substring, also across word boundaries, with no word segmenter);
@@ -21,6 +21,11 @@ Files under search-index/ (all numbers are unsigned LEB128 varints):
   f/<filter>/<value>.bin  the numbers of the documents a filter value selects (as gaps)
 A posting list, and a filter file: the document numbers (encode_numbers), then for a
 posting list the documents' signatures, two bytes each (of a big list, in its .sig file).
+Within a shard the lists are in the order of their bigrams; a list is big when its
+numbers and signatures take BIG_LIST bytes or more; the shard count is the least power
+of two that keeps the small lists at SHARD_TARGET bytes a shard, on average. These
+rules make the files a function of the documents alone, which is what lets a later
+build patch them (search_update.py) and still write what this module would.
 """
 from __future__ import annotations
 
@@ -68,12 +73,18 @@ def shard_of(first: int, second: int, shards: int) -> int:
 
 
 def doc_bigrams(doc: SearchDoc) -> dict[str, int]:
-    """{bigram: its signature} for a document's folded text. A signature is 16 bits: bits
-    0-6 hold the bigram's positions modulo 7, bits 8-15 its positions modulo 8, and bit 7
-    says it occurs in the title. A query's bigrams stand side by side only where their
-    signatures, shifted by their offsets in the query, share a bit in both parts."""
-    text = fold(doc.text)
-    title = len(doc.title)
+    """{bigram: its signature} for a document's folded text (see signatures)."""
+    return signatures(doc.title, doc.body)
+
+
+def signatures(title: str, body: str) -> dict[str, int]:
+    """{bigram: its signature} for the folded text of a document with this title and body.
+    A signature is 16 bits: bits 0-6 hold the bigram's positions modulo 7, bits 8-15 its
+    positions modulo 8, and bit 7 says it occurs in the title. A query's bigrams stand side
+    by side only where their signatures, shifted by their offsets in the query, share a
+    bit in both parts."""
+    text = fold(title + "\n" + body)
+    title_length = len(title)
     found: dict[str, int] = {}
     get = found.get
     for run in _RUNS.finditer(text):
@@ -81,7 +92,7 @@ def doc_bigrams(doc: SearchDoc) -> dict[str, int]:
         for offset in range(len(word) - 1):
             at = start + offset
             bigram = word[offset:offset + 2]
-            found[bigram] = get(bigram, 0) | _BITS[at % 56] | (128 if at < title else 0)
+            found[bigram] = get(bigram, 0) | _BITS[at % 56] | (128 if at < title_length else 0)
     return found
 
 
@@ -114,25 +125,48 @@ def _little_endian(data: array) -> bytes:
     return data.tobytes()
 
 
-def _shard_files(parts: dict[str, tuple[bytes, bytes]]) -> tuple[dict[str, bytes], list[str], int]:
-    big = sorted(bigram for bigram, (ids, sigs) in parts.items() if len(ids) + len(sigs) >= BIG_LIST)
-    files = {}
-    for b in big:
-        files[f"b/{ord(b[0]):x}-{ord(b[1]):x}.bin"], files[f"b/{ord(b[0]):x}-{ord(b[1]):x}.sig"] = parts[b]
-    lists = {bigram: ids + sigs for bigram, (ids, sigs) in parts.items() if len(ids) + len(sigs) < BIG_LIST}
-    small = sorted(lists)
-    total = sum(len(lists[b]) for b in small)
+def is_big(ids: bytes, sigs: bytes) -> bool:
+    """Whether a posting list gets files of its own (b/) rather than a place in a shard."""
+    return len(ids) + len(sigs) >= BIG_LIST
+
+
+def big_names(bigram: str) -> tuple[str, str]:
+    """The files of a big posting list: its numbers, its signatures."""
+    stem = f"b/{ord(bigram[0]):x}-{ord(bigram[1]):x}"
+    return stem + ".bin", stem + ".sig"
+
+
+def shard_count(total: int) -> int:
+    """How many shards hold small lists of `total` bytes: the least power of two that
+    keeps a shard at SHARD_TARGET bytes or less, on average."""
     shards = 1
     while total / shards > SHARD_TARGET:
         shards *= 2
-    members: dict[int, list[str]] = defaultdict(list)
-    for bigram in small:
-        members[shard_of(ord(bigram[0]), ord(bigram[1]), shards)].append(bigram)
+    return shards
+
+
+def shard_bytes(lists: dict[str, bytes]) -> bytes:
+    """A shard file holding these small lists ({bigram: numbers and signatures})."""
+    keys = sorted(lists)
+    head = varint(len(keys)) + b"".join(varint(ord(k[0])) + varint(ord(k[1])) + varint(len(lists[k])) for k in keys)
+    return head + b"".join(lists[k] for k in keys)
+
+
+def _shard_files(parts: dict[str, tuple[bytes, bytes]]) -> tuple[dict[str, bytes], list[str], int, int]:
+    """The shard and big-list files; the big bigrams, the shard count and the bytes of small lists."""
+    big = sorted(bigram for bigram, (ids, sigs) in parts.items() if is_big(ids, sigs))
+    files = {}
+    for b in big:
+        files[big_names(b)[0]], files[big_names(b)[1]] = parts[b]
+    lists = {bigram: ids + sigs for bigram, (ids, sigs) in parts.items() if not is_big(ids, sigs)}
+    total = sum(len(data) for data in lists.values())
+    shards = shard_count(total)
+    members: dict[int, dict[str, bytes]] = defaultdict(dict)
+    for bigram, data in lists.items():
+        members[shard_of(ord(bigram[0]), ord(bigram[1]), shards)][bigram] = data
     for number in range(shards):
-        keys = members.get(number, [])
-        head = varint(len(keys)) + b"".join(varint(ord(k[0])) + varint(ord(k[1])) + varint(len(lists[k])) for k in keys)
-        files[f"s/{number}.bin"] = head + b"".join(lists[k] for k in keys)
-    return files, big, shards
+        files[f"s/{number}.bin"] = shard_bytes(members.get(number, {}))
+    return files, big, shards, total
 
 
 def filter_values(docs: list[SearchDoc], field_slugs: dict[str, str]) -> dict[str, dict[str, list[int]]]:
@@ -146,7 +180,7 @@ def filter_values(docs: list[SearchDoc], field_slugs: dict[str, str]) -> dict[st
         for name in doc.fields:
             if name in field_slugs:
                 out["field"][field_slugs[name]].append(number)
-        for code in sorted(doc.regions):
+        for code in doc.regions:
             out["region"][code].append(number)
     return {name: dict(values) for name, values in out.items()}
 
@@ -157,27 +191,52 @@ def doc_file(doc: SearchDoc) -> bytes:
     return json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def docs_digest(docs: list[SearchDoc], field_slugs: dict[str, str]) -> str:
-    """What the index is made from: when it equals the previous build's, so is every file."""
+def filter_files(docs: list[SearchDoc], field_slugs: dict[str, str]) -> tuple[dict[str, bytes], dict[str, list[str]]]:
+    """The filter files, and {filter: its values, sorted} for meta.json."""
+    filters = filter_values(docs, field_slugs)
+    files = {f"f/{name}/{value}.bin": encode_numbers(numbers, len(docs))
+             for name, values in filters.items() for value, numbers in values.items()}
+    return files, {name: sorted(values) for name, values in filters.items()}
+
+
+def meta_file(docs: int, shards: int, big: list[str], filters: dict[str, list[str]], digest: str) -> bytes:
+    """meta.json: the document count, the shard count, the big bigrams (sorted), the
+    filters' values and the index's digest."""
+    meta = {"version": VERSION, "docs": docs, "shards": shards, "big": "".join(big), "filters": filters,
+            "digest": digest}
+    return json.dumps(meta, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def doc_digest(doc: SearchDoc) -> bytes:
+    """16 bytes standing for everything of a document the index holds (its number aside).
+    The parts are unambiguous: none of the first seven holds a NUL (fixed names, a safe
+    id, its path, a date, region codes, a repr), and the place's and title's lengths are given."""
+    text = "\0".join([doc.kind, doc.key, doc.path, str(doc.date), doc.status, ",".join(doc.regions), repr(doc.fields),
+                      str(len(doc.place)), str(len(doc.title)), doc.place, doc.title, doc.body])
+    return hashlib.sha256(text.encode()).digest()[:16]
+
+
+def index_digest(doc_digests: list[bytes], field_slugs: dict[str, str]) -> str:
+    """What the index is made from (its documents' digests, in order, and the field slugs):
+    when it equals the previous build's, so is every file."""
     digest = hashlib.sha256(f"zhuanlan-search {VERSION} {SHARD_TARGET} {BIG_LIST}\n".encode())
-    digest.update(repr(sorted(field_slugs.items())).encode())
-    for doc in docs:
-        digest.update(repr((doc.kind, doc.key, doc.path, doc.title, doc.body, doc.date, doc.place, doc.fields,
-                            doc.status, sorted(doc.regions))).encode())
+    digest.update(repr(sorted(field_slugs.items())).encode() + b"\n")
+    digest.update(b"".join(doc_digests))
     return digest.hexdigest()
+
+
+def build_index(docs: list[SearchDoc], field_slugs: dict[str, str], digest: str = "") -> tuple[dict[str, bytes], int]:
+    """Every file of the index, {path under search-index/: bytes}, and the bytes its small
+    lists take (what decides the shard count)."""
+    files, big, shards, total = _shard_files(posting_lists(docs))
+    filters, values = filter_files(docs, field_slugs)
+    files.update(filters)
+    for number, doc in enumerate(docs):
+        files[f"d/{number}.json"] = doc_file(doc)
+    files["meta.json"] = meta_file(len(docs), shards, big, values, digest)
+    return files, total
 
 
 def index_files(docs: list[SearchDoc], field_slugs: dict[str, str], digest: str = "") -> dict[str, bytes]:
     """Every file of the index, {path under search-index/: bytes}."""
-    files, big, shards = _shard_files(posting_lists(docs))
-    filters = filter_values(docs, field_slugs)
-    for name, values in filters.items():
-        for value, numbers in values.items():
-            files[f"f/{name}/{value}.bin"] = encode_numbers(numbers, len(docs))
-    for number, doc in enumerate(docs):
-        files[f"d/{number}.json"] = doc_file(doc)
-    meta = {"version": VERSION, "docs": len(docs), "shards": shards,
-            "big": "".join(big), "filters": {name: sorted(values) for name, values in filters.items()},
-            "digest": digest}
-    files["meta.json"] = json.dumps(meta, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
-    return files
+    return build_index(docs, field_slugs, digest)[0]

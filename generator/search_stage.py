@@ -1,9 +1,17 @@
 """The build's search stage: the /search/ page's spec and the index files under search-index/.
 
-The index is rebuilt only when what it is made from changed (its digest, kept in
-search-index/meta.json); otherwise the output's files are linked in unread. When it
-is rebuilt, files whose bytes did not change are still linked (TreeWriter), so a
-copy to the portal moves only the shards and documents that really changed.
+The index is made from the search documents (search_docs.py); each has a digest, and the
+index's digest (kept in search-index/meta.json) is made from theirs. The stage does the
+least that gives the same files as building the whole index:
+  - nothing changed (the output's meta.json has the same digest): the output's files
+    are taken over unread;
+  - few documents changed, and the state kept beside the output (search_state.py)
+    describes the output's index and was written by this code: the output's index is
+    patched (search_update.py), only the files that hold a changed document are written,
+    the others taken over (so the first edit after an upgrade builds the whole index);
+  - otherwise, or when the patch cannot be made: the whole index is built; files whose
+    bytes did not change are still linked from the output (TreeWriter).
+Either way, a copy to the portal moves only the files that really changed.
 """
 from __future__ import annotations
 
@@ -11,7 +19,10 @@ import json
 from pathlib import Path
 
 from .search_docs import KIND_NAMES, STATUS_NAMES, search_docs
-from .search_index import docs_digest, index_files
+from .search_index import build_index, doc_digest, index_digest
+from .search_state import IndexState, read_state, write_state
+from .search_update import Patch, Previous, plan_update
+from .sources import code_digest
 from .writer import TreeWriter
 
 FOLDER = "search-index"
@@ -29,40 +40,72 @@ def search_page(site):
         "fields": site.vocabulary.fields, "crumbs": [{"path": None, "name": "搜索"}]}
 
 
-def _digest_in(path) -> str | None:
+def _read_sealed(writer: TreeWriter, name: str) -> bytes | None:
+    """The output's search-index/<name>, only while it is as the output's seal says."""
+    path = writer.sealed_previous(f"{FOLDER}/{name}")
+    if path is None:
+        return None
     try:
-        meta = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError, TypeError):
+        return Path(path).read_bytes()
+    except OSError:
         return None
-    return meta.get("digest") if isinstance(meta, dict) else None
 
 
-def _reuse(writer: TreeWriter, digest: str) -> int | None:
-    """Link the output's index into the staging tree unread when it was made from the same
-    documents: all of its files, each only while it is as the output's seal says (the
-    seal lists every file the output's build wrote). How many files, or None."""
-    meta = f"{FOLDER}/meta.json"
-    theirs = sorted(name for name in writer.previous_seal.files if name.startswith(FOLDER + "/"))
-    sealed_meta = writer.sealed_previous(meta)
-    if sealed_meta is None or _digest_in(sealed_meta) != digest:
+def _previous(writer: TreeWriter) -> Previous | None:
+    data = _read_sealed(writer, "meta.json")
+    try:
+        meta = json.loads(data) if data is not None else None
+    except ValueError:
         return None
-    taken = [name for name in theirs if writer.take_over(name)]
-    if len(taken) == len(theirs):
-        return len(theirs)
-    for name in taken:  # a file changed or links refused: write the index anew instead
-        writer.forget(name)
-    return None
+    return Previous(meta, lambda name: _read_sealed(writer, name)) if isinstance(meta, dict) else None
 
 
-def write_search(site, writer: TreeWriter) -> int:
-    """Write the index into the staging tree's search-index/; returns how many files it has."""
-    docs = search_docs(site)
-    slugs = {f.name: f.slug for f in site.vocabulary.fields}
-    digest = docs_digest(docs, slugs)
-    reused = _reuse(writer, digest)
-    if reused is not None:
-        return reused
-    files = index_files(docs, slugs, digest)
+def _carry(writer: TreeWriter, names: list[str]) -> bool:
+    """Take these files of the output's index over unread: all of them, or none."""
+    carried = []
+    for name in names:
+        if not writer.carry(f"{FOLDER}/{name}"):
+            for done in carried:  # a file changed or links refused: the caller writes the index anew
+                writer.forget(done)
+            return False
+        carried.append(f"{FOLDER}/{name}")
+    return True
+
+
+def _reuse(writer: TreeWriter) -> int | None:
+    """Take the output's index over unread: all of its files (the seal lists every file the
+    output's build wrote). How many files, or None."""
+    theirs = sorted(name[len(FOLDER) + 1:] for name in writer.previous_seal.files if name.startswith(FOLDER + "/"))
+    return len(theirs) if _carry(writer, theirs) else None
+
+
+def _write(writer: TreeWriter, files: dict[str, bytes]) -> None:
     for name in sorted(files):
         writer.write(f"{FOLDER}/{name}", files[name])
-    return len(files)
+
+
+def write_search(site, writer: TreeWriter, state_path: Path | None = None) -> int:
+    """Write the index into the staging tree's search-index/, keeping what it is made from
+    at `state_path` for the next build; returns how many files the index has."""
+    docs = search_docs(site)
+    slugs = {f.name: f.slug for f in site.vocabulary.fields}
+    digests = [doc_digest(doc) for doc in docs]
+    digest = index_digest(digests, slugs)
+    previous = _previous(writer)
+    if previous is not None and previous.meta.get("digest") == digest:
+        reused = _reuse(writer)
+        if reused is not None:
+            return reused
+    state = read_state(state_path) if state_path is not None else None
+    code = code_digest()
+    update = plan_update(previous, state, code, docs, digests, slugs, digest) if previous and state else None
+    if isinstance(update, Patch) and _carry(writer, update.carried):
+        files, small = update.files, update.small
+        count = len(files) + len(update.carried)
+    else:
+        files, small = build_index(docs, slugs, digest)
+        count = len(files)
+    _write(writer, files)
+    if state_path is not None:
+        write_state(state_path, IndexState(digest, code, small, digests))
+    return count

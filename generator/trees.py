@@ -14,6 +14,7 @@ lives in one hidden folder beside the output:
         output.seal   for each file of the output: (inode, size, modification time)
         spare.seal    the same for the spare (the output's seal, carried along on retirement)
         rows.cache    open-data rows kept between builds (rowcache.py)
+        search.state  what the output's search index was made from (search_state.py)
         build-*/ old-*/ pelican-*/ spare-*/   work folders; left by an interrupted run, swept
 
 Trust. A file of the spare is used only when it is as its seal says (seal.py), so a file
@@ -46,7 +47,7 @@ try:
 except ImportError:  # not on Windows: builds there take no lock
     fcntl = None
 
-KEEP = frozenset({"lock", "spare", "output.seal", "spare.seal", "rows.cache"})
+KEEP = frozenset({"lock", "spare", "output.seal", "spare.seal", "rows.cache", "search.state"})
 
 
 def state_folder(output: Path) -> Path:

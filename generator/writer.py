@@ -128,6 +128,17 @@ class TreeWriter:
         old = self.sealed_previous(relative)
         return old is not None and self._link(old, safe_join(self.root, relative), relative)
 
+    def carry(self, relative: str) -> bool:
+        """Take the output's file over unread (its inputs did not change): the staging
+        tree's own file is kept when it is that very file (same inode, size and time: the
+        spare shares unchanged files with the output), else the output's is linked in,
+        if it is still the file its build wrote."""
+        known = self.staging.present.files.get(relative)
+        if known is not None and known == self.previous_seal.files.get(relative):
+            self.stamps[relative] = known
+            return True
+        return self.take_over(relative)
+
     def forget(self, relative: str) -> None:
         """Undo a write or take-over: the file goes, and the tree will not hold it."""
         self.stamps.pop(relative, None)

@@ -96,7 +96,7 @@ def test_a_failed_build_leaves_the_previous_output_untouched(tmp_path):
     assert "网站没有生成，原有输出保持不变。" in err
     assert tree(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == [".out.zhuanlan", "out", "site"]
-    assert settled(out) == ["lock", "output.seal", "rows.cache", "spare", "spare.seal"]  # no staging folder left
+    assert settled(out) == ["lock", "output.seal", "rows.cache", "search.state", "spare", "spare.seal"]  # no staging folder left
 
 
 def test_a_crash_while_writing_leaves_the_previous_output_untouched(tmp_path, monkeypatch):
@@ -114,7 +114,7 @@ def test_a_crash_while_writing_leaves_the_previous_output_untouched(tmp_path, mo
     assert code == 3 and "[E901]" in err and "Traceback" not in err
     assert tree(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == [".out.zhuanlan", "out", "site"]
-    assert settled(out) == ["lock", "output.seal", "rows.cache", "spare", "spare.seal"]
+    assert settled(out) == ["lock", "output.seal", "rows.cache", "search.state", "spare", "spare.seal"]
 
 
 @pytest.mark.parametrize("where", [".", ".."])

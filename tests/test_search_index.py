@@ -7,8 +7,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from generator.search_docs import SearchDoc, fold, plain, search_docs
 from generator.search_index import encode_numbers, index_files, shard_of, varint
@@ -158,6 +160,23 @@ def test_case_and_width_fold_alike():
 
 def test_markdown_marks_are_not_searched():
     assert plain("## 标题\n\n- **电商**直播\n[链接文字](https://example.org/x)") == "标题\n\n电商直播\n链接文字"
+
+
+MARKDOWN_RULES = [  # what plain() removes, as one pattern after another (plain skips the ones that find nothing)
+    (re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)"), r"\1"),  # links and images: their text
+    (re.compile(r"<[^>\n]*>"), " "),  # inline HTML tags
+    (re.compile(r"^[ \t]{0,3}(?:#{1,6}[ \t]+|>[ \t]?|[-*+][ \t]+|\d+[.)][ \t]+)", re.M), ""),  # block markers
+    (re.compile(r"(\*\*|__|\*|`+|~~)"), ""),  # emphasis and code marks
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from(list("*_`~[]()!<>#-+ \t\n1.)a中")), max_size=40))
+def test_markdown_marks_go_as_the_rules_say(text):
+    expected = text
+    for pattern, replacement in MARKDOWN_RULES:
+        expected = pattern.sub(replacement, expected)
+    assert plain(text) == expected
 
 
 def test_documents_are_numbered_oldest_first(sample):

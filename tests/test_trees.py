@@ -129,7 +129,7 @@ def test_a_build_that_fails_in_pelican_keeps_a_usable_spare(sample, tmp_path, mo
     assert run_cli("build", "--site", str(site), "--output", str(out))[0] == 1
     assert tree(out) == before
     state = trees.state_folder(out)
-    assert sorted(p.name for p in state.iterdir()) == ["lock", "output.seal", "rows.cache", "spare", "spare.seal"]
+    assert sorted(p.name for p in state.iterdir()) == ["lock", "output.seal", "rows.cache", "search.state", "spare", "spare.seal"]
     monkeypatch.undo()
     assert run_cli("build", "--site", str(site), "--output", str(out))[0] == 0
     assert tree(out) == fresh(site, tmp_path / "fresh")
