@@ -2,8 +2,8 @@
 
 Read top to bottom, a build is:
   1. load and validate the content repository (check; stop on any error), while a
-     forked process checks the spare (the output the previous build retired, trees.py)
-     and reads the output's seal;
+     forked process checks the spare (the output the previous build retired, trees.py;
+     when there is none, it links one from the output) and reads the output's seal;
   2. take a staging tree: the spare, whose files still as sealed are kept, or an empty folder;
   3. index: figures and the reference date, from the content, never the clock;
      the match index (推荐对接), cached while what it reads is unchanged, computed in
@@ -18,9 +18,8 @@ Read top to bottom, a build is:
      not change are kept, or taken over from the output, instead of rendered;
   5. the sitemap and the manifest; files the site no longer has are deleted;
   6. swap the staging tree in for the output (one atomic exchange) — only now does the
-     output change; the old output becomes the next build's spare (when there was none,
-     one is linked from the new output). A build that fails keeps its staging tree as the
-     spare, trusted only as far as it was when taken.
+     output change; the old output becomes the next build's spare. A build that fails
+     keeps its staging tree as the spare, trusted only as far as it was when taken.
 """
 from __future__ import annotations
 
@@ -195,7 +194,7 @@ def build_site(site_dir: Path, output: Path, siteurl: str | None, workers: int =
     with OutputState(output) as state:  # one build at a time on an output
         with kept_until_the_end():
             (spare, previous_seal), (site, problems) = alongside(
-                lambda: (state.inspect_spare(), state.output_seal()), lambda: load_site(site_dir))
+                lambda: (state.spare_for_build(), state.output_seal()), lambda: load_site(site_dir))
         for problem in problems.sorted():
             print(report.as_text(problem), file=sys.stderr)
         if problems.errors:
@@ -213,7 +212,6 @@ def build_site(site_dir: Path, output: Path, siteurl: str | None, workers: int =
         finally:
             if staging.root.exists():  # the build failed: the staging tree is the next spare
                 state.keep_spare(staging)
-        state.ensure_spare()
     print(f"网站已生成：{output}（{pages} 个页面，另有开放数据和订阅文件 {extra} 个；"
           f"与上次相比有变化的文件 {changed_files(seal, previous_seal)} 个，共 {len(seal.files)} 个）")
     if not siteurl:

@@ -26,9 +26,10 @@ spare behind, only a work folder that the next build sweeps. Files of the output
 the spare share inodes (unchanged files are hard-linked), so nothing ever writes into an
 existing file: files are unlinked and created anew.
 
-A build that leaves no sealed spare (the first one, or one whose spare was discarded)
-links one from the new output before it ends: folders are created and files linked,
-never copied, which costs a few seconds for the provincial site, once.
+A build that finds no sealed spare (the first build on an output left none, or it was
+discarded) links one from the output while it loads the content (in its forked process):
+folders are created and files linked, never copied, which costs a few seconds for the
+provincial site, once, and nothing for an output built only once (a CI job).
 """
 from __future__ import annotations
 
@@ -161,19 +162,24 @@ class OutputState:
         write_seal(self.folder / "spare.seal", staging.present)
         os.replace(staging.root, self.folder / "spare")
 
-    def ensure_spare(self) -> None:
-        """When the swap left no sealed spare: link one from the output."""
+    def spare_for_build(self) -> Inspection | None:
+        """What of the spare this build can trust (None: nothing). When there is no sealed
+        spare (the output's first build left none, or it was discarded), one is linked from
+        the output now, in the forked process beside loading: a build does not end with
+        work for a next build that may never come (a CI job builds once)."""
         spare = self.folder / "spare"
         if os.path.lexists(spare) and (self.folder / "spare.seal").is_file():
-            return
+            return self.inspect_spare()
         if os.path.lexists(spare):
             self.retire(spare)
         seal = self.output_seal()
         if seal is None:
-            return
+            return None
         work = Path(tempfile.mkdtemp(prefix="spare-", dir=self.folder))
-        write_seal(self.folder / "spare.seal", link_tree(self.output, seal, work))
+        made = link_tree(self.output, seal, work)
+        write_seal(self.folder / "spare.seal", made)
         os.replace(work, spare)
+        return Inspection(made, [])  # as linked this instant: every file as sealed
 
 
 def link_tree(source: Path, seal: Seal, target: Path) -> Seal:

@@ -47,6 +47,20 @@ def fresh(site, folder):
     return tree(folder)
 
 
+def test_a_build_leaves_no_work_for_a_next_one_that_may_never_come(tmp_path):
+    """A CI job builds once: the first build on an output links no spare; the next build
+    links one from the output while it loads, and is as a fresh build."""
+    site = copy_sample_site(tmp_path / "site")
+    out = tmp_path / "out"
+    assert run_cli("build", "--site", str(site), "--output", str(out))[0] == 0
+    state = trees.state_folder(out)
+    assert not (state / "spare").exists() and not (state / "spare.seal").exists()
+    edit_offer(site, "乡村互助养老服务站护理员培训")
+    assert run_cli("build", "--site", str(site), "--output", str(out))[0] == 0
+    assert tree(out) == fresh(site, tmp_path / "fresh")
+    assert (state / "spare").is_dir() and (state / "spare.seal").is_file()  # the output it replaced
+
+
 def test_the_output_is_a_real_folder_and_the_spare_shares_its_unchanged_files(sample):
     site, out = sample
     spare = trees.state_folder(out) / "spare"
