@@ -186,6 +186,13 @@ def write_site(site, state: OutputState, staging: Staging, siteurl: str, workers
 
 
 def build_site(site_dir: Path, output: Path, siteurl: str | None, workers: int = 2) -> int:
+    try:
+        return _build_site(site_dir, output, siteurl, workers)
+    finally:
+        gc.unfreeze()  # what the build froze is the collector's again (`zhuanlan serve` builds many times)
+
+
+def _build_site(site_dir: Path, output: Path, siteurl: str | None, workers: int) -> int:
     refusal = check_output_folder(site_dir, output)
     if refusal:
         print(f"错误：{refusal}", file=sys.stderr)

@@ -253,3 +253,13 @@ def test_region_pages_count_as_the_statistics_do(built):
         page = (built / f"regions/{code}/index.html").read_text(encoding="utf-8")
         shown = int(re.search(r"<strong>(\d+)</strong>需求项目", page).group(1))
         assert shown == region_figures(site, code)["demands"], code
+
+
+def test_a_build_in_process_leaves_the_collector_as_it_found_it(tmp_path):
+    """`zhuanlan serve` builds again after every edit in one process: what a build froze
+    (its site and match index) must be collectable once the build is over."""
+    import gc
+    site = copy_sample_site(tmp_path / "site")
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    assert build.build_site(site, tmp_path / "out", None) == 0
+    assert gc.isenabled() and gc.get_freeze_count() == 0
