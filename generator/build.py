@@ -29,11 +29,11 @@ import os
 import shutil
 import sys
 import tempfile
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
 from . import report, urls
+from .collector import paused
 from .feeds import demand_feeds
 from .forking import alongside
 from .matchindex import cached_matches, index_files
@@ -59,22 +59,6 @@ def reference_date(site) -> dt.date:
     dates = [p.published for p in site.projects.values() if p.published]
     dates += [p.published for pages in site.pages.values() for p in pages if p.published]
     return max(dates, default=dt.date(2000, 1, 1))
-
-
-@contextmanager
-def kept_until_the_end():
-    """For what the build makes and keeps to its end (the loaded site, the match index):
-    the collector is paused while it is made, and what was made is then frozen (left out
-    of every later collection). Merely resuming the collector would make its next run
-    scan the millions of new objects, and every run after that the survivors: seconds."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if was_enabled:
-            gc.enable()
 
 
 def write_files(writer: TreeWriter, files: dict[str, bytes]) -> None:
@@ -155,7 +139,7 @@ def write_site(site, state: OutputState, staging: Staging, siteurl: str, workers
         return len(files) + indexed, pages(specs, mine, workers), mine.stamps, mine.touched
 
     def matches_and_records():  # in the parent: the record pages show the recommendations
-        with kept_until_the_end():
+        with paused(freeze=True):  # kept to the end of the build
             matches, store = cached_matches(site, today)
 
         def match_outputs():  # in a forked process, while the parent renders the record pages
@@ -199,7 +183,7 @@ def _build_site(site_dir: Path, output: Path, siteurl: str | None, workers: int)
         return 2
     output.parent.mkdir(parents=True, exist_ok=True)
     with OutputState(output) as state:  # one build at a time on an output
-        with kept_until_the_end():
+        with paused(freeze=True):  # kept to the end of the build
             (spare, previous_seal), (site, problems) = alongside(
                 lambda: (state.spare_for_build(), state.output_seal()), lambda: load_site(site_dir))
         for problem in problems.sorted():

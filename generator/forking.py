@@ -6,7 +6,6 @@ Where fork is not available, or one worker is asked for, tasks run in-process.
 """
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 import pickle
@@ -15,6 +14,8 @@ import sys
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from typing import Callable
+
+from .collector import paused
 
 _CURRENT: Callable | None = None  # the function of the running forked_map, inherited by workers
 
@@ -79,13 +80,8 @@ def alongside(task: Callable[[], object], meanwhile: Callable[[], object]) -> tu
         data = channel.read()
     if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0 or not data:
         raise RuntimeError(f"a forked process ended without a result (status {status})")
-    paused = gc.isenabled()
-    gc.disable()  # a big result is many small objects: the collector would scan the parent's heap again and again
-    try:
+    with paused():  # a big result is many small objects
         succeeded, value = pickle.loads(data)
-    finally:
-        if paused:
-            gc.enable()
     if not succeeded:
         raise value
     return value, other

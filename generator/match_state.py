@@ -4,7 +4,8 @@ build, so that a build after editing demands scores again only the demands that 
 A demand's scores against the candidates, and so its own list, depend on the demand
 and on everything else but the other demands: the candidates of that kind (whose texts
 make the BM25F collection), regions, vocabulary, weights, the reference date and the
-code. Those together are the state's key (matchindex.side_digest). While the key is
+code. Those together are the state's key (matchindex.side_digest, the name it is cached
+under). While the key is
 unchanged, a demand whose digest (every field, fingerprint.record_digest) is unchanged
 keeps the pairs it is eligible for; its list and the candidates' lists are ranked again
 from them, and reasons are worked out again for the pairs shown. Any change to a
@@ -25,7 +26,6 @@ from .fingerprint import record_digest
 class SideState:
     """Every scored demand's eligible pairs, as flat arrays (a demand's pairs are
     columns[starts[i]:starts[i + 1]])."""
-    key: str = ""
     ids: list[str] = field(default_factory=list)  # demand ids
     digests: list[str] = field(default_factory=list)  # their record digests
     starts: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
@@ -53,8 +53,7 @@ class SideState:
 class StateWriter:
     """Collects each scored demand's eligible pairs into the next SideState."""
 
-    def __init__(self, key: str) -> None:
-        self.key = key
+    def __init__(self) -> None:
         self.rows: dict[str, tuple[str, np.ndarray, np.ndarray]] = {}
 
     def add(self, demand, columns: np.ndarray, scores: np.ndarray) -> None:
@@ -67,7 +66,7 @@ class StateWriter:
         starts = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
         columns = np.concatenate([c for _d, c, _s in rows]).astype(np.int32) if rows else np.zeros(0, np.int32)
         scores = np.concatenate([s for _d, _c, s in rows]) if rows else np.zeros(0)
-        return SideState(self.key, ids, [digest for digest, _c, _s in rows], starts, columns, scores)
+        return SideState(ids, [digest for digest, _c, _s in rows], starts, columns, scores)
 
 
 def chosen(row: int, columns: np.ndarray, scores: np.ndarray, count: int) -> list[tuple[int, int, float]]:

@@ -45,9 +45,9 @@ def side_digest(site, today: dt.date, weights: MatchWeights, kind: str) -> str:
     return digest.hexdigest()
 
 
-def inputs_digest(side: str, site) -> str:
-    """Everything a half is computed from: its side_digest and every field of every demand."""
-    digest = hashlib.sha256(side.encode())
+def demands_digest(site) -> str:
+    """Every field of every demand; with a side_digest, everything a half is computed from."""
+    digest = hashlib.sha256()
     for key in sorted(site.projects):
         if site.projects[key].kind == "demand":
             digest.update(key.encode() + b"\0" + record_digest(site.projects[key]).encode())
@@ -80,19 +80,19 @@ def cached_matches(site, today: dt.date, use_cache: bool = True) -> tuple[MatchI
         return compute_matches(site, today, weights), None
     folder = Path(site.root) / CACHE_DIR / MATCH_CACHE
     sides = {kind: side_digest(site, today, weights, kind) for kind in KINDS}
-    keys = {kind: inputs_digest(sides[kind], site) for kind in KINDS}
+    demands = demands_digest(site)
+    keys = {kind: hashlib.sha256(f"{sides[kind]}\0{demands}".encode()).hexdigest() for kind in KINDS}
     halves = {kind: cachefile.load(folder / key) for kind, key in keys.items()}
     missing = tuple(kind for kind in KINDS if not isinstance(halves[kind], Half))
     if not missing:
         return _index(weights, halves), None
     tokens = TermCache(Path(site.root) / CACHE_DIR / TERMS_CACHE / f"{code_digest()}.pickle")
-    previous = {kind: cachefile.load(folder / f"state-{sides[kind]}") for kind in missing}
+    previous = {kind: cachefile.load(folder / f"state-{sides[kind]}") for kind in missing}  # named by its key
     computed, states = compute_with_states(site, today, weights, tokenize=tokens.terms, kinds=missing,
                                            previous={kind: state for kind, state in previous.items()
-                                                     if isinstance(state, SideState) and state.key == sides[kind]})
+                                                     if isinstance(state, SideState)})
     for kind in missing:
         halves[kind] = _half(computed, *_HALVES[kind])
-        states[kind].key = sides[kind]
 
     def store() -> None:
         tokens.save()

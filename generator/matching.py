@@ -33,13 +33,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import gc
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import sparse
 
+from .collector import paused
 from .match_inputs import Demands, Side, current_demands, is_current, offer_document, org_document
 from .match_reasons import Reasons
 from .match_state import SideState, StateWriter, chosen
@@ -90,15 +90,10 @@ def compute_with_states(site, today: dt.date, weights: MatchWeights, every_deman
                         ) -> tuple[MatchIndex, dict[str, SideState]]:
     """compute_matches, and for each kind what the next build may keep (match_state.py).
     previous: per kind, the state of an earlier computation whose key is this content's.
-    The collector is paused meanwhile: the index is hundreds of thousands of small
-    acyclic dicts and lists, which it would otherwise scan again and again (1-2 s)."""
-    paused = gc.isenabled()
-    gc.disable()
-    try:
+    The collector is paused meanwhile (collector.py): the index is hundreds of thousands
+    of small acyclic dicts and lists."""
+    with paused():
         return _compute(site, today, weights, every_demand, tokenize, kinds, previous or {})
-    finally:
-        if paused:
-            gc.enable()
 
 
 def _compute(site, today: dt.date, weights: MatchWeights, every_demand: bool, tokenize,
@@ -120,7 +115,7 @@ def _compute(site, today: dt.date, weights: MatchWeights, every_demand: bool, to
             result.demand_orgs[demand.id] = []
     states = {}
     for kind, side in sides.items():
-        writer = StateWriter(previous[kind].key if kind in previous else "")
+        writer = StateWriter()
         _match_side(site, kind, side, demands, weights, region_index, result, previous.get(kind), writer)
         states[kind] = writer.state()
     return result, states

@@ -7,12 +7,11 @@ are collected and returned with the site.
 """
 from __future__ import annotations
 
-import gc
 import hashlib
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .collector import paused
 from .fields import mapping_items
 from .fingerprint import record_digest
 from .organizations import Organization, load_organization
@@ -58,23 +57,10 @@ def _reader(rel: str, read_root, markdown: bool = False):
     return compute
 
 
-@contextmanager
-def gc_paused():
-    """Loading builds hundreds of thousands of objects and frees none: the cyclic
-    collector would only re-scan them again and again (it tripled warm runs)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def load_site(root: Path, use_cache: bool = True, workers: int = 2) -> tuple[Site, Problems]:
     """Load and validate a content repository; files not in the cache are read by
     `workers` forked processes when there are many."""
-    with gc_paused():
+    with paused():  # loading keeps every object it makes
         return _load_site(Path(root), use_cache, workers)
 
 

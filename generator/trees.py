@@ -107,12 +107,6 @@ class OutputState:
         return seal if seal is not None and root is not None and seal.folders.get("", ())[:1] == root[:1] \
             else None
 
-    def inspect_spare(self) -> Inspection | None:
-        """What of the spare can be trusted (None: nothing; no spare, or no valid seal)."""
-        seal = read_seal(self.folder / "spare.seal")
-        spare = self.folder / "spare"
-        return inspect(spare, seal) if seal is not None and spare.is_dir() else None
-
     def new_staging(self, inspection: Inspection | None) -> Staging:
         """The spare, taken over as the staging tree with what `inspection` found trusted
         (its untrusted entries removed); else an empty folder."""
@@ -169,7 +163,8 @@ class OutputState:
         work for a next build that may never come (a CI job builds once)."""
         spare = self.folder / "spare"
         if os.path.lexists(spare) and (self.folder / "spare.seal").is_file():
-            return self.inspect_spare()
+            seal = read_seal(self.folder / "spare.seal")
+            return inspect(spare, seal) if seal is not None and spare.is_dir() else None
         if os.path.lexists(spare):
             self.retire(spare)
         seal = self.output_seal()
