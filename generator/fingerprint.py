@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import marshal
 from pathlib import Path
 
 from .organizations import Organization
@@ -104,6 +105,13 @@ def global_digest(site) -> bytes:
 def page_fingerprint(base: bytes, template: str, path: str, context: dict, memo: dict) -> str:
     parts = ",".join([repr(k) + ":" + _part(context[k], memo) for k in sorted(context)])
     return hashlib.sha256(base + f"{template}\0{path}\0{parts}".encode()).hexdigest()
+
+
+def key_fingerprint(base: bytes, template: str, path: str, key) -> str:
+    """The fingerprint of a page whose context is deferred (render.Deferred): `key`, plain
+    data standing for everything the context is made from, written by marshal's version 0
+    (its later versions mark interned strings and shared objects, which vary from run to run)."""
+    return hashlib.sha256(base + f"{template}\0{path}\0".encode() + marshal.dumps(key, 0)).hexdigest()
 
 
 def content_fingerprint(site, siteurl: str, base: bytes) -> str:

@@ -1,7 +1,9 @@
 """Rendering page specs with the theme, in worker processes, and the sitemap.
 
-A spec is (site path, template name, context). Specs are computed once in the
-parent, which fingerprints them all (a fingerprint is a digest of everything a page
+A spec is (site path, template name, context); the context may be Deferred, made only
+when the page is rendered, with a key standing for it in the fingerprint (the record pages:
+40,000 contexts of recommendations, of which an edit changes a few hundred). Specs are
+computed once in the parent, which fingerprints them all (a fingerprint is a digest of everything a page
 is made from, fingerprint.py): a page whose fingerprint is the one recorded for the
 staging tree's file is left as it is, one whose fingerprint is the output's is taken
 over from it. Only the others are rendered: by forked workers that inherit the specs
@@ -12,13 +14,25 @@ the workers to the rendering, where they pay off.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Callable
 from xml.sax.saxutils import escape
 
 from . import urls
-from .fingerprint import global_digest, page_fingerprint
+from .fingerprint import global_digest, key_fingerprint, page_fingerprint
 from .forking import forked_map
 from .theme import environment
 from .writer import TreeWriter
+
+
+@dataclass(frozen=True)
+class Deferred:
+    """A page's context, made by `make` only if the page is rendered. `key` is plain data
+    (str, int, float, bool, None, and lists, tuples and dicts of them) that changes whenever
+    what `make` returns would: record digests for records, the match index's own dicts for
+    recommendations."""
+    key: object
+    make: Callable[[], dict]
 
 
 def _render_stride(index: int, count: int, site, specs: list, todo: list[int], writer: TreeWriter) -> tuple:
@@ -28,6 +42,8 @@ def _render_stride(index: int, count: int, site, specs: list, todo: list[int], w
     templates: dict = {}
     for number in todo[index::count]:
         path, template, context = specs[number]
+        if type(context) is Deferred:
+            context = context.make()
         name = urls.output_file(path)
         if template not in templates:
             templates[template] = env.get_template(template)
@@ -50,7 +66,8 @@ def render_pages(site, specs: list, writer: TreeWriter, workers: int = 2, kept: 
         name = urls.output_file(path)
         if name in fingerprints:
             raise ValueError(f"two pages at one path: {path}")
-        fingerprints[name] = print_ = page_fingerprint(base, template, path, context, memo)
+        fingerprints[name] = print_ = (key_fingerprint(base, template, path, context.key)
+                                       if type(context) is Deferred else page_fingerprint(base, template, path, context, memo))
         if not (kept.get(name) == print_ and writer.keep(name) or before.get(name) == print_ and writer.take_over(name)):
             todo.append(number)
     strides = workers if len(todo) >= 400 else 1

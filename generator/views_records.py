@@ -3,8 +3,10 @@ browsable by city and by field) and one page per record."""
 from __future__ import annotations
 
 from . import urls
+from .fingerprint import record_digest
 from .listing import paginate
 from .projects import takes_candidates
+from .render import Deferred
 from .stats import city_of as _city
 
 
@@ -97,9 +99,49 @@ def listing_pages(site):
     yield from _listing_pages(site, "orgs", "社会组织", orgs, "org")
 
 
+def _digests(records) -> list[str]:
+    return [record_digest(record) for record in records]
+
+
+def _recommended(records: dict, items: list[dict]) -> list:
+    """What a page's recommendations are made from: the match index's dicts and the digests
+    of the records they name (None for one the site does not have)."""
+    return [items, [record_digest(records[item["id"]]) if item["id"] in records else None for item in items]]
+
+
+def _demand_page(site, matches, demand, nearby: list) -> Deferred:
+    offers = matches.demand_offers.get(demand.id, []) if matches else []
+    orgs = matches.demand_orgs.get(demand.id, []) if matches else []
+    expired = bool(matches) and demand.id not in matches.demand_offers
+    return Deferred(
+        key=[record_digest(demand), _digests(nearby), _recommended(site.projects, offers),
+             _recommended(site.organizations, orgs), expired],
+        make=lambda: {"p": demand, "nearby": nearby, "rec_offers": _shown(site.projects, offers),
+                      "rec_orgs": _shown(site.organizations, orgs), "rec_expired": expired,
+                      "rec_wanted": takes_candidates(demand),
+                      "crumbs": [{"path": "demands/", "name": "需求项目"}, {"path": None, "name": demand.title}]})
+
+
+def _offer_page(site, matches, offer) -> Deferred:
+    demands = matches.offer_demands.get(offer.id, []) if matches else []
+    return Deferred(
+        key=[record_digest(offer), _recommended(site.projects, demands)],
+        make=lambda: {"p": offer, "rec_demands": _shown(site.projects, demands),
+                      "crumbs": [{"path": "offers/", "name": "供给项目"}, {"path": None, "name": offer.title}]})
+
+
+def _org_page(site, matches, org, offers: list, taken: list) -> Deferred:
+    demands = matches.org_demands.get(org.id, []) if matches else []
+    return Deferred(
+        key=[record_digest(org), _digests(offers), _digests(taken), _recommended(site.projects, demands)],
+        make=lambda: {"o": org, "offers": offers, "taken": taken, "rec_demands": _shown(site.projects, demands),
+                      "crumbs": [{"path": "orgs/", "name": "社会组织"}, {"path": None, "name": org.name}]})
+
+
 def record_pages(site, matches=None):
     """The page of every demand, offer and organization, with the match index's
-    recommendations (matching.MatchIndex) when given."""
+    recommendations (matching.MatchIndex) when given. Their contexts are deferred
+    (render.Deferred): made only for the pages rendered."""
     demands, offers, orgs = _ordered(site)
     taken: dict[str, list] = {}
     open_by_county: dict[str, list] = {}
@@ -113,20 +155,9 @@ def record_pages(site, matches=None):
         offers_by_org.setdefault(offer.org, []).append(offer)
     for demand in demands:
         nearby = [d for d in open_by_county.get(demand.county, [])[:6] if d.id != demand.id][:5]
-        yield urls.record("demands", demand.id), "demand.html", {
-            "p": demand, "nearby": nearby,
-            "rec_offers": _shown(site.projects, matches.demand_offers.get(demand.id, [])) if matches else [],
-            "rec_orgs": _shown(site.organizations, matches.demand_orgs.get(demand.id, [])) if matches else [],
-            "rec_expired": bool(matches) and demand.id not in matches.demand_offers,
-            "rec_wanted": takes_candidates(demand),
-            "crumbs": [{"path": "demands/", "name": "需求项目"}, {"path": None, "name": demand.title}]}
+        yield urls.record("demands", demand.id), "demand.html", _demand_page(site, matches, demand, nearby)
     for offer in offers:
-        yield urls.record("offers", offer.id), "offer.html", {
-            "p": offer,
-            "rec_demands": _shown(site.projects, matches.offer_demands.get(offer.id, [])) if matches else [],
-            "crumbs": [{"path": "offers/", "name": "供给项目"}, {"path": None, "name": offer.title}]}
+        yield urls.record("offers", offer.id), "offer.html", _offer_page(site, matches, offer)
     for org in orgs:
-        yield urls.record("orgs", org.id), "org.html", {
-            "o": org, "offers": offers_by_org.get(org.id, []), "taken": taken.get(org.id, []),
-            "rec_demands": _shown(site.projects, matches.org_demands.get(org.id, [])) if matches else [],
-            "crumbs": [{"path": "orgs/", "name": "社会组织"}, {"path": None, "name": org.name}]}
+        yield urls.record("orgs", org.id), "org.html", _org_page(
+            site, matches, org, offers_by_org.get(org.id, []), taken.get(org.id, []))
