@@ -12,7 +12,6 @@ import io
 import zipfile
 from xml.sax.saxutils import escape
 
-from openpyxl.utils import get_column_letter
 
 _PARTS = {
     "[Content_Types].xml": (
@@ -61,6 +60,16 @@ _CORE = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 FIXED_TIME = (2000, 1, 1, 0, 0, 0)
 
 
+
+def column_letter(number: int) -> str:
+    """A spreadsheet column's letters: 1 -> A, 26 -> Z, 27 -> AA (openpyxl, which reads and
+    writes the import template, is not loaded by a build for this alone)."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
 def _cell(value) -> tuple[str, str] | None:
     """(type, inner XML) of a cell; None for an empty one."""
     if value is None or value == "" or value == []:
@@ -81,8 +90,8 @@ def _row(number: int, cells: list, style: str = "") -> str:
     for column, cell in enumerate(cells, start=1):
         if cell is not None:
             kind, inner = cell
-            parts.append(f'<c r="{get_column_letter(column)}{number}" t="{kind}"{style}>{inner}</c>'
-                         if kind != "n" else f'<c r="{get_column_letter(column)}{number}"{style}>{inner}</c>')
+            parts.append(f'<c r="{column_letter(column)}{number}" t="{kind}"{style}>{inner}</c>'
+                         if kind != "n" else f'<c r="{column_letter(column)}{number}"{style}>{inner}</c>')
     parts.append("</row>")
     return "".join(parts)
 

@@ -196,3 +196,9 @@ def test_rows_kept_between_builds_give_the_same_files(tmp_path):
     assert "（第二期）" in changed["data/demands.json"].decode("utf-8")
     other = RowCache(path, b"another global digest")  # other code, settings or regions: nothing reused
     assert open_data(site, other) == changed and len(other.used) == other.added
+
+
+def test_spreadsheet_columns_are_lettered_as_excel_does():
+    from generator.xlsx_export import column_letter
+    assert [column_letter(n) for n in (1, 2, 26, 27, 52, 53, 702, 703, 16384)] == [
+        "A", "B", "Z", "AA", "AZ", "BA", "ZZ", "AAA", "XFD"]
