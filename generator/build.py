@@ -36,7 +36,7 @@ from . import report, urls
 from .collector import paused
 from .feeds import demand_feeds
 from .forking import alongside
-from .matchindex import cached_matches
+from .matchindex import cached_matches, index_files
 from .fingerprint import MANIFEST as MARKER, content_fingerprint, global_digest, manifest_bytes, read_manifest
 from .opendata import open_data
 from .pelican_content import PelicanFailed, render_content
@@ -140,12 +140,13 @@ def write_site(site, state: OutputState, staging: Staging, siteurl: str, workers
 
     def matches_and_records():  # in the parent: the record pages show the recommendations
         with paused(freeze=True):  # kept to the end of the build
-            matches, cache = cached_matches(site, today)
+            matches, store = cached_matches(site, today)
 
         def match_outputs():  # in a forked process, while the parent renders the record pages
-            cache.store()
+            if store is not None:
+                store()
             mine = TreeWriter(staging, state.output, previous_seal)
-            files = cache.files(matches, today)
+            files = index_files(matches, today)
             write_files(mine, files)
             return len(files), mine.stamps, mine.touched
 

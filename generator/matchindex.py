@@ -7,8 +7,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from . import cachefile
 from .fingerprint import record_digest
@@ -62,17 +63,18 @@ class Half:
 
 def match_site(site, today: dt.date, use_cache: bool = True) -> MatchIndex:
     """The site's match index, from the cache when nothing it reads has changed."""
-    index, cache = cached_matches(site, today, use_cache)
-    if cache is not None:
-        cache.store()
+    index, store = cached_matches(site, today, use_cache)
+    if store is not None:
+        store()
     return index
 
 
-def cached_matches(site, today: dt.date, use_cache: bool = True) -> tuple[MatchIndex, "MatchCache | None"]:
-    """The site's match index and what keeps it in the cache and publishes it (MatchCache;
-    None without the cache): the build runs that in a forked process while it renders, since
-    pickling takes as long as half the computing. Each kind of candidate's half is cached on
-    its own: after an edit to an offer, the organizations' half is read back."""
+def cached_matches(site, today: dt.date, use_cache: bool = True) -> tuple[MatchIndex, Callable[[], None] | None]:
+    """The site's match index and, when a half of it had to be computed, what keeps it (and
+    the terms of its texts) in the cache for the next build: the build runs that in a forked
+    process while it renders, since pickling takes as long as half the computing. Each
+    kind of candidate's half is cached on its own: after an edit to an offer, the
+    organizations' half is read back."""
     weights = MatchWeights.from_settings(site.settings)
     if not use_cache:
         return compute_matches(site, today, weights), None
@@ -83,7 +85,7 @@ def cached_matches(site, today: dt.date, use_cache: bool = True) -> tuple[MatchI
     halves = {kind: cachefile.load(folder / key) for kind, key in keys.items()}
     missing = tuple(kind for kind in KINDS if not isinstance(halves[kind], Half))
     if not missing:
-        return _index(weights, halves), MatchCache(folder, keys, sides)
+        return _index(weights, halves), None
     tokens = TermCache(Path(site.root) / CACHE_DIR / TERMS_CACHE / f"{code_digest()}.pickle")
     previous = {kind: cachefile.load(folder / f"state-{sides[kind]}") for kind in missing}  # named by its key
     computed, states = compute_with_states(site, today, weights, tokenize=tokens.terms, kinds=missing,
@@ -91,45 +93,14 @@ def cached_matches(site, today: dt.date, use_cache: bool = True) -> tuple[MatchI
                                                      if isinstance(state, SideState)})
     for kind in missing:
         halves[kind] = _half(computed, *_HALVES[kind])
-    return _index(weights, halves), MatchCache(folder, keys, sides, {kind: (halves[kind], states[kind])
-                                                                     for kind in missing}, tokens)
 
-
-@dataclass
-class MatchCache:
-    """The cache entries of an index: its halves (by key), each half's pair state (by its
-    side's digest) and each half's JSON fragments (by key); `computed`, the halves computed
-    this time with their states."""
-    folder: Path
-    keys: dict[str, str]
-    sides: dict[str, str]
-    computed: dict[str, tuple[Half, SideState]] = field(default_factory=dict)
-    tokens: TermCache | None = None
-
-    def store(self) -> None:
-        """Keep what was computed, and nothing older."""
-        if not self.computed:
-            return
-        if self.tokens is not None:
-            self.tokens.save()
-        for kind, (half, state) in self.computed.items():
-            cachefile.dump(self.folder / self.keys[kind], half)
-            cachefile.dump(self.folder / f"state-{self.sides[kind]}", state)
-        _keep_only(self.folder, {name for kind in KINDS for name in (
-            self.keys[kind], f"json-{self.keys[kind]}", f"state-{self.sides[kind]}")})
-
-    def files(self, index: MatchIndex, today: dt.date) -> dict[str, bytes]:
-        """index_files, each half's JSON read back when the half was (a half written
-        whole is most of the file's cost), else made and kept."""
-        fragments = {}
-        for kind in KINDS:
-            path = self.folder / f"json-{self.keys[kind]}"
-            known = cachefile.load(path) if kind not in self.computed else None
-            if not (isinstance(known, tuple) and len(known) == 2):
-                known = _fragments(index, kind)
-                cachefile.dump(path, known)
-            fragments[kind] = known
-        return index_files(index, today, fragments)
+    def store() -> None:
+        tokens.save()
+        for kind in missing:
+            cachefile.dump(folder / keys[kind], halves[kind])
+            cachefile.dump(folder / f"state-{sides[kind]}", states[kind])
+        _keep_only(folder, set(keys.values()) | {f"state-{side}" for side in sides.values()})
+    return _index(weights, halves), store
 
 
 def _index(weights: MatchWeights, halves: dict[str, "Half"]) -> MatchIndex:
@@ -157,35 +128,19 @@ def _keep_only(folder: Path, names: set[str]) -> None:
         pass
 
 
-Fragments = tuple[dict[str, str], dict[str, str]]  # a half's lists as JSON: per demand, per candidate
-
-
-def _fragments(index: MatchIndex, kind: str) -> Fragments:
-    demands, candidates = _HALVES[kind]
-    return ({ident: _json(items) for ident, items in getattr(index, demands).items()},
-            {ident: _json(items) for ident, items in getattr(index, candidates).items()})
-
-
-def _json(value) -> str:
-    return json.dumps(value, ensure_ascii=False)
-
-
-def index_json(index: MatchIndex, today: dt.date, fragments: dict[str, Fragments] | None = None) -> bytes:
-    """data/match-index.json: one object; each demand, offer and organization on its own line.
-    fragments: per kind, its half's lists already written as JSON (MatchCache.files)."""
-    fragments = fragments or {}
-    offers, orgs = (fragments.get(kind) or _fragments(index, kind) for kind in KINDS)
-
-    def lines(entries: dict[str, str], key: str) -> str:
-        rows = ['{"id": ' + _json(ident) + f', "{key}": ' + entries[ident] + "}" for ident in sorted(entries)]
+def index_json(index: MatchIndex, today: dt.date) -> bytes:
+    """data/match-index.json: one object; each demand, offer and organization on its own line."""
+    def lines(entries: dict[str, list[dict]], key: str) -> str:
+        rows = [json.dumps({"id": ident, key: entries[ident]}, ensure_ascii=False) for ident in sorted(entries)]
         return "[\n" + ",\n".join(rows) + "\n]" if rows else "[]"
 
-    demand_rows = ['{"id": ' + _json(ident) + ', "offers": ' + offers[0][ident] + ', "organizations": '
-                   + orgs[0].get(ident, "[]") + "}" for ident in sorted(index.demand_offers)]
+    demand_rows = [json.dumps({"id": ident, "offers": index.demand_offers[ident],
+                               "organizations": index.demand_orgs.get(ident, [])}, ensure_ascii=False)
+                   for ident in sorted(index.demand_offers)]
     head = json.dumps({"date": today.isoformat(), "weights": _weights(index.weights)}, ensure_ascii=False)
     text = (head[:-1] + ',\n"demands": ' + ("[\n" + ",\n".join(demand_rows) + "\n]" if demand_rows else "[]")
-            + ',\n"offers": ' + lines(offers[1], "demands")
-            + ',\n"organizations": ' + lines(orgs[1], "demands") + "\n}\n")
+            + ',\n"offers": ' + lines(index.offer_demands, "demands")
+            + ',\n"organizations": ' + lines(index.org_demands, "demands") + "\n}\n")
     return text.encode("utf-8")
 
 
@@ -256,7 +211,6 @@ def index_schema() -> dict:
     }
 
 
-def index_files(index: MatchIndex, today: dt.date, fragments: dict[str, Fragments] | None = None
-                ) -> dict[str, bytes]:
-    return {INDEX_PATH: index_json(index, today, fragments),
+def index_files(index: MatchIndex, today: dt.date) -> dict[str, bytes]:
+    return {INDEX_PATH: index_json(index, today),
             SCHEMA_PATH: (json.dumps(index_schema(), ensure_ascii=False, indent=1) + "\n").encode("utf-8")}

@@ -11,7 +11,7 @@ import pytest
 
 from generator.bm25 import build_collection
 from generator.build import reference_date
-from generator.matchindex import INDEX_PATH, cached_matches, index_json, index_schema, match_site
+from generator.matchindex import index_json, index_schema, match_site
 from generator.match_inputs import FIELDS, offer_document, org_document
 from generator.matching import MatchWeights, compute_matches
 from generator.site import load_site
@@ -277,31 +277,6 @@ def test_index_is_the_same_computed_twice_and_from_the_cache(tmp_path):
               "  kind: supply\n  status: full\n  org: 52370000MJD000001W\n")
     changed = match_site(load_site(site_dir)[0], today)
     assert "s-care-elderly-2025" not in changed.offer_demands
-
-
-def test_the_published_index_reads_back_the_json_of_each_half_it_read_back(tmp_path):
-    """Each half's lists are kept as JSON beside it: after an offer's edit the organizations'
-    half and its JSON are read back, the offers' half computed and written anew."""
-    site_dir = copy_sample_site(tmp_path / "site")
-
-    def published() -> tuple[bytes, bytes]:
-        site = load_site(site_dir)[0]
-        index, cache = cached_matches(site, reference_date(site))
-        cache.store()
-        fresh = index_json(match_site(site, reference_date(site), use_cache=False), reference_date(site))
-        return cache.files(index, reference_date(site))[INDEX_PATH], fresh
-
-    first, fresh = published()
-    assert first == fresh and published() == (first, fresh)  # computed and kept, then read back
-    edit_file(site_dir / "data/projects/offers.yaml", "并组织志愿者探访独居老人。\n", "并组织志愿者探访留守儿童。\n")
-    after, fresh = published()
-    assert after == fresh != first
-    edit_file(site_dir / "data/organizations.yaml", "以及县级社会工作服务站的专业督导。", "以及县级社会工作服务站的专业督导和电商培训。")
-    last, fresh = published()
-    assert last == fresh != after
-    edit_file(site_dir / "data/projects/371726.yaml", "并与爱心单位建立长期结对关系。", "并与爱心单位建立长期结对关系和养老服务。")
-    demand, fresh = published()
-    assert demand == fresh != last
 
 
 def test_marking_a_demand_many_to_one_is_seen_through_the_cache(tmp_path):
