@@ -8,7 +8,9 @@ code. Those together are the state's key (matchindex.side_digest, the name it is
 under). While the key is
 unchanged, a demand whose digest (every field, fingerprint.record_digest) is unchanged
 keeps the pairs it is eligible for; its list and the candidates' lists are ranked again
-from them, and reasons are worked out again for the pairs shown. Any change to a
+from them, and a list that names the same records with the same scores, all of unchanged
+demands, is the list the previous computation made (read from its cached half); reasons
+are worked out again only for the other lists. Any change to a
 candidate of that kind, a region or a setting changes the key, and the half is
 computed from nothing. Either way the index is the one a computation from nothing
 gives (a test edits, adds and removes demands and compares).
@@ -31,6 +33,7 @@ class SideState:
     starts: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
     columns: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))  # candidate numbers
     scores: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    half: str = ""  # the cache key of the half computed with this state (matchindex)
 
     def kept(self, demand) -> tuple[np.ndarray, np.ndarray] | None:
         """The demand's eligible (candidate numbers, scores), when it is unchanged."""
@@ -67,6 +70,21 @@ class StateWriter:
         columns = np.concatenate([c for _d, c, _s in rows]).astype(np.int32) if rows else np.zeros(0, np.int32)
         scores = np.concatenate([s for _d, _c, s in rows]) if rows else np.zeros(0)
         return SideState(ids, [digest for digest, _c, _s in rows], starts, columns, scores)
+
+
+def earlier_list(previous: list[dict] | None, picked: list[tuple[int, int, float]], ident, unchanged: set[int]
+                 ) -> list[dict] | None:
+    """The list the computation that left the state made for the same demand or candidate,
+    when it names the same records with the same scores and every demand in it is unchanged:
+    its reasons are then the same too (they read the pair's demand and candidate, the
+    candidates' collection, regions and vocabulary, and all but the demands are the state's
+    key). ident(row, column): the id a recommendation names."""
+    if previous is None or len(previous) != len(picked):
+        return None
+    for item, (row, column, score) in zip(previous, picked):
+        if row not in unchanged or item["id"] != ident(row, column) or item["score"] != round(score, 2):
+            return None
+    return previous
 
 
 def chosen(row: int, columns: np.ndarray, scores: np.ndarray, count: int) -> list[tuple[int, int, float]]:

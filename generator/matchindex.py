@@ -88,11 +88,15 @@ def cached_matches(site, today: dt.date, use_cache: bool = True) -> tuple[MatchI
         return _index(weights, halves), None
     tokens = TermCache(Path(site.root) / CACHE_DIR / TERMS_CACHE / f"{code_digest()}.pickle")
     previous = {kind: cachefile.load(folder / f"state-{sides[kind]}") for kind in missing}  # named by its key
+    previous = {kind: state for kind, state in previous.items() if isinstance(state, SideState)}
+    earlier = {kind: cachefile.load(folder / state.half) for kind, state in previous.items() if state.half}
     computed, states = compute_with_states(site, today, weights, tokenize=tokens.terms, kinds=missing,
-                                           previous={kind: state for kind, state in previous.items()
-                                                     if isinstance(state, SideState)})
+                                           previous=previous,
+                                           earlier={kind: (half.demands, half.candidates)
+                                                    for kind, half in earlier.items() if isinstance(half, Half)})
     for kind in missing:
         halves[kind] = _half(computed, *_HALVES[kind])
+        states[kind].half = keys[kind]  # the next build reads this half's lists where they stay
 
     def store() -> None:
         tokens.save()

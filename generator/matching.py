@@ -42,7 +42,7 @@ from scipy import sparse
 from .collector import paused
 from .match_inputs import Demands, Side, current_demands, is_current, offer_document, org_document
 from .match_reasons import Reasons
-from .match_state import SideState, StateWriter, chosen
+from .match_state import SideState, StateWriter, chosen, earlier_list
 from .tokens import GENERIC, terms
 
 KINDS = ("offers", "orgs")  # the kinds of candidate
@@ -86,18 +86,21 @@ def compute_matches(site, today: dt.date, weights: MatchWeights, every_demand: b
 
 
 def compute_with_states(site, today: dt.date, weights: MatchWeights, every_demand: bool = False, tokenize=terms,
-                        kinds: tuple[str, ...] = KINDS, previous: dict[str, SideState] | None = None
+                        kinds: tuple[str, ...] = KINDS, previous: dict[str, SideState] | None = None,
+                        earlier: dict[str, tuple[dict, dict]] | None = None
                         ) -> tuple[MatchIndex, dict[str, SideState]]:
     """compute_matches, and for each kind what the next build may keep (match_state.py).
-    previous: per kind, the state of an earlier computation whose key is this content's.
+    previous: per kind, the state of an earlier computation whose key is this content's;
+    earlier: per kind, the lists that computation made (per demand, per candidate).
     The collector is paused meanwhile (collector.py): the index is hundreds of thousands
     of small acyclic dicts and lists."""
     with paused():
-        return _compute(site, today, weights, every_demand, tokenize, kinds, previous or {})
+        return _compute(site, today, weights, every_demand, tokenize, kinds, previous or {}, earlier or {})
 
 
 def _compute(site, today: dt.date, weights: MatchWeights, every_demand: bool, tokenize,
-             kinds: tuple[str, ...], previous: dict[str, SideState]) -> tuple[MatchIndex, dict[str, SideState]]:
+             kinds: tuple[str, ...], previous: dict[str, SideState], earlier: dict[str, tuple[dict, dict]]
+             ) -> tuple[MatchIndex, dict[str, SideState]]:
     region_index = {code: number for number, code in enumerate(sorted(site.regions.by_code))}
     field_index = {f.name: number for number, f in enumerate(site.vocabulary.fields)}
     form_index = {name: number for number, name in enumerate(site.vocabulary.forms)}
@@ -116,17 +119,22 @@ def _compute(site, today: dt.date, weights: MatchWeights, every_demand: bool, to
     states = {}
     for kind, side in sides.items():
         writer = StateWriter()
-        _match_side(site, kind, side, demands, weights, region_index, result, previous.get(kind), writer)
+        prior = previous.get(kind)
+        _match_side(site, kind, side, demands, weights, region_index, result, prior, writer,
+                    earlier.get(kind) if prior is not None else None)
         states[kind] = writer.state()
     return result, states
 
 
 def _match_side(site, kind: str, side: Side, demands: Demands, weights: MatchWeights, region_index: dict,
-                result: MatchIndex, prior: SideState | None, writer: StateWriter) -> None:
+                result: MatchIndex, prior: SideState | None, writer: StateWriter,
+                earlier: tuple[dict, dict] | None) -> None:
     """One kind of candidate against every demand, both directions, into result; each
-    demand's eligible pairs into writer. Demands unchanged since `prior` are not scored again."""
+    demand's eligible pairs into writer. Demands unchanged since `prior` are not scored again,
+    and lists that stay as they were are taken from `earlier` (prior's computation's lists)."""
     query_rows = side.collection.query_rows(demands.queries)
     forward: dict[int, list[tuple[int, int, float]]] = {}
+    unchanged: set[int] = set()  # rows kept from prior
     pairs: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     for (county, field_number), group in sorted(demands.groups.items()):
         rows = []
@@ -136,6 +144,7 @@ def _match_side(site, kind: str, side: Side, demands: Demands, weights: MatchWei
                 rows.append(row)
                 continue
             columns, scores = kept
+            unchanged.add(row)
             writer.add(demands.records[row], columns, scores)
             forward[row] = chosen(row, columns, scores, weights.count)
             pairs.append((columns, np.full(len(columns), row, dtype=np.int64), scores))
@@ -165,16 +174,30 @@ def _match_side(site, kind: str, side: Side, demands: Demands, weights: MatchWei
         at_rows, at_columns = np.nonzero(eligible)
         pairs.append((candidates[at_columns], rows_a[at_rows], score[at_rows, at_columns]))
     backward = _reverse(side, demands, weights.count, pairs)
+    into_demands = result.demand_offers if kind == "offers" else result.demand_orgs
+    into_candidates = result.offer_demands if kind == "offers" else result.org_demands
+    before_demands, before_candidates = earlier if earlier is not None and unchanged else ({}, {})
+    for row in list(forward):
+        found = earlier_list(before_demands.get(demands.records[row].id), forward[row],
+                             lambda _row, column: side.ids[column], unchanged) if before_demands else None
+        if found is not None:
+            into_demands[demands.records[row].id] = found
+            del forward[row]
+    for column in list(backward):
+        found = earlier_list(before_candidates.get(side.ids[column]), backward[column],
+                             lambda row, _column: demands.records[row].id, unchanged) if before_candidates else None
+        if found is not None:
+            into_candidates[side.ids[column]] = found
+            del backward[column]
     reasons = Reasons(site, demands, side, _level)
     reasons.prepare({(r, c) for chosen_ in list(forward.values()) + list(backward.values()) for r, c, _s in chosen_},
                     query_rows, _gained_rows(side, demands))
-    into = result.demand_offers if kind == "offers" else result.demand_orgs
     for row, picked in forward.items():
-        into[demands.records[row].id] = [reasons.recommendation(r, c, score) for r, c, score in picked]
-    into = result.offer_demands if kind == "offers" else result.org_demands
+        into_demands[demands.records[row].id] = [reasons.recommendation(r, c, score) for r, c, score in picked]
     for column, candidate_id in enumerate(side.ids):
-        into[candidate_id] = [reasons.recommendation(r, c, score, backward=True)
-                              for r, c, score in backward.get(column, [])]
+        if candidate_id not in into_candidates:
+            into_candidates[candidate_id] = [reasons.recommendation(r, c, score, backward=True)
+                                             for r, c, score in backward.get(column, [])]
 
 
 def _gained_rows(side: Side, demands: Demands):

@@ -322,9 +322,11 @@ def _once(text: str, old: str, new: str) -> str:
 
 
 def test_after_demand_edits_only_the_edited_demands_are_scored_again(tmp_path, monkeypatch):
-    """Demands that did not change keep their eligible pairs (match_state.py); the index is
-    always the one computed from nothing: after a text edit, a change of forms, a new
-    demand, a demand closed and a demand removed."""
+    """Demands that did not change keep their eligible pairs (match_state.py), and lists that
+    stay as they were are the previous computation's; the index is always the one computed
+    from nothing: after a text edit, a change of forms, a new demand, a demand closed and a
+    demand removed."""
+    from generator import matching
     from generator.match_state import SideState
     site_dir = copy_sample_site(tmp_path / "site")
     site, _problems = load_site(site_dir)
@@ -340,9 +342,11 @@ def test_after_demand_edits_only_the_edited_demands_are_scored_again(tmp_path, m
         lambda text: _once(text, "  deadline: 2025-09-30\n  status: open\n", "  deadline: 2025-09-30\n  status: closed\n"),
         lambda text: re.sub(r"- id: d-371525-2025-002\n.*?\n\n(?=- id: )", "", text, count=1, flags=re.S),
     ]
-    kept = []
+    kept, reused = [], []
     real = SideState.kept
     monkeypatch.setattr(SideState, "kept", lambda self, demand: kept.append(real(self, demand)) or kept[-1])
+    real_list = matching.earlier_list
+    monkeypatch.setattr(matching, "earlier_list", lambda *a: reused.append(real_list(*a)) or reused[-1])
     for edit in edits:
         text = path.read_text(encoding="utf-8")
         assert edit(text) != text
@@ -351,9 +355,11 @@ def test_after_demand_edits_only_the_edited_demands_are_scored_again(tmp_path, m
         site, problems = load_site(site_dir)
         assert not problems.errors
         kept.clear()
+        reused.clear()
         index = index_json(match_site(site, today), today)
         assert index == index_json(match_site(site, today, use_cache=False), today)
         assert sum(found is not None for found in kept) >= len(kept) - 4 > 0  # the rest were kept
+        assert sum(found is not None for found in reused) > len(reused) / 2  # most lists stay as they were
 
 
 def test_after_an_edit_only_the_edited_text_is_tokenised_again(tmp_path):
