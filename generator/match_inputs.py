@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 
@@ -36,11 +37,13 @@ def org_document(org, tokenize=terms) -> dict[str, list[str]]:
 class Side:
     """One kind of candidate as arrays: who names which region, fields, forms, text."""
 
-    def __init__(self, records: list, documents: list[dict], region_index: dict[str, int],
-                 fields: dict[str, int], forms: dict[str, int]) -> None:
+    def __init__(self, records: list, documents: Callable[[], list[dict]], region_index: dict[str, int],
+                 fields: dict[str, int], forms: dict[str, int], collection: Collection | None = None) -> None:
+        """documents: makes the records' texts (offer_document, org_document), for their
+        collection unless it is given (kept by an earlier computation of the same side)."""
         self.records = records
         self.ids = [r.id for r in records]
-        self.collection: Collection = build_collection(documents, FIELDS)
+        self.collection: Collection = collection if collection is not None else build_collection(documents(), FIELDS)
         self.naming: dict[int, list[int]] = {}  # region -> candidates whose service_regions name it
         self.fields = np.zeros((len(records), len(fields) + 1), dtype=bool)
         self.forms = np.zeros((len(records), len(forms)), dtype=np.float64)

@@ -7,7 +7,7 @@ make the BM25F collection), regions, vocabulary, weights, the reference date and
 code. Those together are the state's key (matchindex.side_digest, the name it is cached
 under). While the key is
 unchanged, a demand whose digest (every field, fingerprint.record_digest) is unchanged
-keeps the pairs it is eligible for; its list and the candidates' lists are ranked again
+keeps the pairs it is eligible for (and the candidates' collection is the state's); its list and the candidates' lists are ranked again
 from them, and a list that names the same records with the same scores, all of unchanged
 demands, is the list the previous computation made (read from its cached half); reasons
 are worked out again only for the other lists. Any change to a
@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .bm25 import Collection
 from .fingerprint import record_digest
 
 
@@ -34,6 +35,7 @@ class SideState:
     columns: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))  # candidate numbers
     scores: np.ndarray = field(default_factory=lambda: np.zeros(0))
     half: str = ""  # the cache key of the half computed with this state (matchindex)
+    collection: Collection | None = None  # the candidates' texts as a BM25F collection
 
     def kept(self, demand) -> tuple[np.ndarray, np.ndarray] | None:
         """The demand's eligible (candidate numbers, scores), when it is unchanged."""
@@ -62,14 +64,14 @@ class StateWriter:
     def add(self, demand, columns: np.ndarray, scores: np.ndarray) -> None:
         self.rows[demand.id] = (record_digest(demand), columns, scores)
 
-    def state(self) -> SideState:
+    def state(self, collection: Collection | None = None) -> SideState:
         ids = sorted(self.rows)
         rows = [self.rows[ident] for ident in ids]
         lengths = np.array([len(columns) for _digest, columns, _scores in rows], dtype=np.int64)
         starts = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
         columns = np.concatenate([c for _d, c, _s in rows]).astype(np.int32) if rows else np.zeros(0, np.int32)
         scores = np.concatenate([s for _d, _c, s in rows]) if rows else np.zeros(0)
-        return SideState(ids, [digest for digest, _c, _s in rows], starts, columns, scores)
+        return SideState(ids, [digest for digest, _c, _s in rows], starts, columns, scores, collection=collection)
 
 
 def earlier_list(previous: list[dict] | None, picked: list[tuple[int, int, float]], ident, unchanged: set[int]

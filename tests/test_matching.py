@@ -326,7 +326,7 @@ def test_after_demand_edits_only_the_edited_demands_are_scored_again(tmp_path, m
     stay as they were are the previous computation's; the index is always the one computed
     from nothing: after a text edit, a change of forms, a new demand, a demand closed and a
     demand removed."""
-    from generator import matching
+    from generator import match_inputs, matching
     from generator.match_state import SideState
     site_dir = copy_sample_site(tmp_path / "site")
     site, _problems = load_site(site_dir)
@@ -347,6 +347,9 @@ def test_after_demand_edits_only_the_edited_demands_are_scored_again(tmp_path, m
     monkeypatch.setattr(SideState, "kept", lambda self, demand: kept.append(real(self, demand)) or kept[-1])
     real_list = matching.earlier_list
     monkeypatch.setattr(matching, "earlier_list", lambda *a: reused.append(real_list(*a)) or reused[-1])
+    collections = []
+    real_collection = match_inputs.build_collection
+    monkeypatch.setattr(match_inputs, "build_collection", lambda *a: collections.append(1) or real_collection(*a))
     for edit in edits:
         text = path.read_text(encoding="utf-8")
         assert edit(text) != text
@@ -357,7 +360,9 @@ def test_after_demand_edits_only_the_edited_demands_are_scored_again(tmp_path, m
         kept.clear()
         reused.clear()
         index = index_json(match_site(site, today), today)
+        assert collections == []  # the candidates' collections are the state's
         assert index == index_json(match_site(site, today, use_cache=False), today)
+        collections.clear()
         assert sum(found is not None for found in kept) >= len(kept) - 4 > 0  # the rest were kept
         assert sum(found is not None for found in reused) > len(reused) / 2  # most lists stay as they were
 
