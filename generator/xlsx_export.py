@@ -8,6 +8,7 @@ stamps the clock into both). Text is always written as text, never as a formula.
 """
 from __future__ import annotations
 
+import functools
 import io
 import zipfile
 from xml.sax.saxutils import escape
@@ -60,7 +61,7 @@ _CORE = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 FIXED_TIME = (2000, 1, 1, 0, 0, 0)
 
 
-
+@functools.cache  # every cell of every row asks again
 def column_letter(number: int) -> str:
     """A spreadsheet column's letters: 1 -> A, 26 -> Z, 27 -> AA (openpyxl, which reads and
     writes the import template, is not loaded by a build for this alone)."""
@@ -69,6 +70,7 @@ def column_letter(number: int) -> str:
         number, rest = divmod(number - 1, 26)
         letters = chr(ord("A") + rest) + letters
     return letters
+
 
 def _cell(value) -> tuple[str, str] | None:
     """(type, inner XML) of a cell; None for an empty one."""
