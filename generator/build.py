@@ -12,7 +12,8 @@ Read top to bottom, a build is:
   4. render the Markdown sections with Pelican (in a folder of its own, walked for links
      before its files are moved in); then, at the same time, the record pages in the
      parent (they show the match index; rendered by worker processes) and, in one forked
-     process, open data, feeds, the search index (search_stage.py: taken over when its
+     process, open data and feeds (a region's workbook and a feed taken over while what
+     it shows is unchanged, deferred.py), the search index (search_stage.py: taken over when its
      documents did not change, patched where a few did) and the listing, region, field,
      search and other place pages (none shows the match index); pages whose inputs did
      not change are kept, or taken over from the output, instead of rendered;
@@ -34,11 +35,12 @@ from urllib.parse import urlparse
 
 from . import report, urls
 from .collector import paused
-from .feeds import demand_feeds
+from .deferred import write_deferred
+from .feeds import feed_files
 from .forking import alongside
 from .matchindex import cached_matches, index_files
 from .fingerprint import MANIFEST as MARKER, content_fingerprint, global_digest, manifest_bytes, read_manifest
-from .opendata import open_data
+from .opendata import open_data_files
 from .pelican_content import PelicanFailed, render_content
 from .render import render_pages, sitemap
 from .rowcache import RowCache
@@ -129,14 +131,14 @@ def write_site(site, state: OutputState, staging: Staging, siteurl: str, workers
 
     def data_and_places():  # in a forked process, while the parent does the matches and record pages
         rows = RowCache(state.folder / "rows.cache", base)
-        files = {**open_data(site, rows), **demand_feeds(site, siteurl)}
+        files = {**open_data_files(site, rows), **feed_files(site, siteurl)}
         rows.save()
         mine = TreeWriter(staging, state.output, previous_seal)
-        write_files(mine, files)
+        file_prints = write_deferred(mine, files, base, kept.get("files", {}), before.get("files", {}))
         indexed = write_search(site, mine, state.folder / SEARCH_STATE)
         specs = (list(place_pages(site, today, urlparse(siteurl).path.rstrip("/"))) + list(search_page(site))
                  + list(listing_pages(site)))
-        return len(files) + indexed, pages(specs, mine, workers), mine.stamps, mine.touched
+        return len(files) + indexed, pages(specs, mine, workers), file_prints, mine.stamps, mine.touched
 
     def matches_and_records():  # in the parent: the record pages show the recommendations
         with paused(freeze=True):  # kept to the end of the build
@@ -155,8 +157,8 @@ def write_site(site, state: OutputState, staging: Staging, siteurl: str, workers
         writer.merge(stamps, touched)
         return count, records
 
-    (extra, (place_names, place_prints), stamps, touched), (match_count, (record_names, fingerprints)) = alongside(
-        data_and_places, matches_and_records)
+    (extra, (place_names, place_prints), file_prints, stamps, touched), (match_count, (record_names, fingerprints)) = \
+        alongside(data_and_places, matches_and_records)
     extra += match_count
     writer.merge(stamps, touched)
     if set(place_names) & set(record_names):
@@ -164,7 +166,7 @@ def write_site(site, state: OutputState, staging: Staging, siteurl: str, workers
     fingerprints.update(place_prints)
     names = record_names + place_names
     write_files(writer, {"sitemap.xml": sitemap(names + content_files, siteurl),
-                         MARKER: manifest_bytes(fingerprints, content, content_files)})
+                         MARKER: manifest_bytes(fingerprints, content, content_files, file_prints)})
     writer.remove_others()
     return writer.seal(), (len(names), extra)
 

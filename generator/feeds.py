@@ -21,6 +21,8 @@ from html import escape
 from feedgenerator import Atom1Feed
 
 from . import urls
+from .deferred import Deferred, made
+from .fingerprint import record_digest
 from .stats import places_of
 
 FEED_SIZE = 50
@@ -80,23 +82,32 @@ def render_feed(site, siteurl: str, feed_path: str, page_path: str, title: str, 
 
 def demand_feeds(site, siteurl: str) -> dict[str, bytes]:
     """Site path -> Atom feed bytes for all demands, every region and every field."""
+    return {path: made(data) for path, data in feed_files(site, siteurl).items()}
+
+
+def feed_files(site, siteurl: str) -> dict[str, Deferred]:
+    """demand_feeds, each feed deferred (render.Deferred: a build takes it over from the output
+    while its entries are the same records)."""
     name = (site.settings or {}).get("title") or "社会组织参与乡村振兴"
     demands = sorted(site.demands, key=lambda d: d.id)
-    files = {urls.feed(): render_feed(site, siteurl, urls.feed(), urls.listing("demands"),
-                                      f"{name}：最新需求项目", demands)}
+
+    def feed(path: str, page: str, title: str, mine: list) -> Deferred:
+        shown = newest(mine)
+        return Deferred(key=[siteurl, page, title, [record_digest(d) for d in shown]],
+                        make=lambda: render_feed(site, siteurl, path, page, title, shown))
+
+    files = {urls.feed(): feed(urls.feed(), urls.listing("demands"), f"{name}：最新需求项目", demands)}
     regions = [r for r in site.regions.by_code.values() if r.level in ("city", "county", "partner")]
     by_region: dict[str, list] = {}
     for demand in demands:
         for code in places_of(site, demand.county):
             by_region.setdefault(code, []).append(demand)
     for region in sorted(regions, key=lambda r: r.code):
-        mine = by_region.get(region.code, [])
         path = urls.feed("regions", region.code)
-        files[path] = render_feed(site, siteurl, path, urls.record("regions", region.code),
-                                  f"{name}：{region.name}需求项目", mine)
+        files[path] = feed(path, urls.record("regions", region.code), f"{name}：{region.name}需求项目",
+                           by_region.get(region.code, []))
     for field in site.vocabulary.fields:
-        mine = [d for d in demands if field.name in d.fields]
         path = urls.feed("fields", field.slug)
-        files[path] = render_feed(site, siteurl, path, urls.record("fields", field.slug),
-                                  f"{name}：{field.name}领域需求项目", mine)
+        files[path] = feed(path, urls.record("fields", field.slug), f"{name}：{field.name}领域需求项目",
+                           [d for d in demands if field.name in d.fields])
     return dict(sorted(files.items()))

@@ -130,7 +130,8 @@ def content_fingerprint(site, siteurl: str, base: bytes) -> str:
 
 def read_manifest(output: Path) -> dict:
     """What the build that wrote output recorded: {"pages": {file: fingerprint},
-    "content": fingerprint, "content_files": [files Pelican wrote]}."""
+    "content": fingerprint, "content_files": [files Pelican wrote], "files": {file:
+    fingerprint} of the deferred data files (deferred.py)}."""
     try:
         data = json.loads((output / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -138,6 +139,8 @@ def read_manifest(output: Path) -> dict:
     return data if isinstance(data, dict) and isinstance(data.get("pages"), dict) else {}
 
 
-def manifest_bytes(pages: dict[str, str], content: str, content_files: list[str]) -> bytes:
-    record = {"generator": "zhuanlan", "pages": pages, "content": content, "content_files": content_files}
+def manifest_bytes(pages: dict[str, str], content: str, content_files: list[str],
+                   files: dict[str, str] | None = None) -> bytes:
+    record = {"generator": "zhuanlan", "pages": pages, "content": content, "content_files": content_files,
+              "files": files or {}}
     return (json.dumps(record, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")

@@ -27,6 +27,7 @@ import io
 import json
 
 from . import urls, xlsx_export
+from .deferred import Deferred, made
 from .regions import LEVEL_NAMES
 from .stats import city_of, places_of
 from .vocabulary import DEMAND_STATUSES, SUPPLY_STATUSES
@@ -269,7 +270,13 @@ def to_csv(name: str, items: list[dict]) -> bytes:
 def open_data(site, cache=None) -> dict[str, bytes]:
     """Site path -> file bytes for everything under /data/ described in the module docstring;
     `cache` (a rowcache.RowCache) keeps rows between builds."""
-    files: dict[str, bytes] = {}
+    return {path: made(data) for path, data in open_data_files(site, cache).items()}
+
+
+def open_data_files(site, cache=None) -> dict:
+    """open_data, each region's workbook deferred (render.Deferred: a build takes it over
+    from the output while its rows are the same, rather than compress it again)."""
+    files: dict = {}
     demands: list = []
     for name in DATASETS:
         rows = lines(site, name, cache)
@@ -279,21 +286,30 @@ def open_data(site, cache=None) -> dict[str, bytes]:
         files[urls.download(name, "csv")] = _csv(name, [row for _line, row, _item in rows])
         files[schema_path(name)] = (json.dumps(schema_for(name), ensure_ascii=False, indent=1) + "\n").encode()
     by_region: dict[str, list] = {}
-    headers, cells = [label for _key, label, _s in COLUMNS["demands"]], {}
     newest = max((_date(item.published) for _line, _row, item in demands if item.published), default=None)
     for line, row, item in demands:
         if item.status == "open":
             for code in places_of(site, item.county):
                 by_region.setdefault(code, []).append((line, row))
-            one = json.loads(line)  # the row's values as published, cached or not
-            cells[line] = xlsx_export.cells([one[key] for key, _l, _s in COLUMNS["demands"]])
+    cells: dict[bytes, list] = {}
     for region in sorted(site.regions.by_code.values(), key=lambda r: r.code):
         mine = by_region.get(region.code, [])
         files[urls.download("regions", "json", region.code)] = _json([line for line, _row in mine])
         files[urls.download("regions", "csv", region.code)] = _csv("demands", [row for _line, row in mine])
-        files[urls.download("regions", "xlsx", region.code)] = xlsx_export.workbook(
-            "征集中的需求", f"{region.name}征集中的需求", headers, [cells[line] for line, _row in mine], newest)
+        files[urls.download("regions", "xlsx", region.code)] = Deferred(
+            key=[region.name, newest, [line for line, _row in mine]],
+            make=lambda region=region, mine=mine: _workbook(region, [line for line, _row in mine], newest, cells))
     return dict(sorted(files.items()))
+
+
+def _workbook(region, lines: list[bytes], newest: str | None, cells: dict[bytes, list]) -> bytes:
+    """A region's open demands as .xlsx; each demand's cells made once (`cells`, by its JSON line)."""
+    for line in lines:
+        if line not in cells:
+            one = json.loads(line)  # the row's values as published, cached or not
+            cells[line] = xlsx_export.cells([one[key] for key, _l, _s in COLUMNS["demands"]])
+    return xlsx_export.workbook("征集中的需求", f"{region.name}征集中的需求",
+                                [label for _key, label, _s in COLUMNS["demands"]], [cells[line] for line in lines], newest)
 
 
 def schema_path(name: str) -> str:

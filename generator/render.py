@@ -1,38 +1,26 @@
 """Rendering page specs with the theme, in worker processes, and the sitemap.
 
-A spec is (site path, template name, context); the context may be Deferred, made only
-when the page is rendered, with a key standing for it in the fingerprint (the record pages:
-40,000 contexts of recommendations, of which an edit changes a few hundred). Specs are
-computed once in the parent, which fingerprints them all (a fingerprint is a digest of everything a page
-is made from, fingerprint.py): a page whose fingerprint is the one recorded for the
-staging tree's file is left as it is, one whose fingerprint is the output's is taken
-over from it. Only the others are rendered: by forked workers that inherit the specs
-(forking.forked_map) and each render every n-th one, writing straight into the
-staging tree, so the parent never holds the page texts. Fingerprinting in the parent
-costs no more than in the workers (each would digest every record again) and leaves
-the workers to the rendering, where they pay off.
+A spec is (site path, template name, context); the context may be Deferred (deferred.py),
+made only when the page is rendered, with a key standing for it in the fingerprint.
+Specs are computed once in the parent, which fingerprints them all (a fingerprint is a
+digest of everything a page is made from, fingerprint.py): a page whose fingerprint is
+the one recorded for the staging tree's file is left as it is, one whose fingerprint is
+the output's is taken over from it. Only the others are rendered: by forked workers that
+inherit the specs (forking.forked_map) and each render every n-th one, writing straight
+into the staging tree, so the parent never holds the page texts. Fingerprinting in the
+parent costs no more than in the workers (each would digest every record again) and
+leaves the workers to the rendering, where they pay off.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable
 from xml.sax.saxutils import escape
 
 from . import urls
+from .deferred import Deferred
 from .fingerprint import global_digest, key_fingerprint, page_fingerprint
 from .forking import forked_map
 from .theme import environment
 from .writer import TreeWriter
-
-
-@dataclass(frozen=True)
-class Deferred:
-    """A page's context, made by `make` only if the page is rendered. `key` is plain data
-    (str, int, float, bool, None, and lists, tuples and dicts of them) that changes whenever
-    what `make` returns would: record digests for records, the match index's own dicts for
-    recommendations."""
-    key: object
-    make: Callable[[], dict]
 
 
 def _render_stride(index: int, count: int, site, specs: list, todo: list[int], writer: TreeWriter) -> tuple:

@@ -3,10 +3,10 @@ browsable by city and by field) and one page per record."""
 from __future__ import annotations
 
 from . import urls
+from .deferred import Deferred
 from .fingerprint import record_digest
 from .listing import paginate
 from .projects import takes_candidates
-from .render import Deferred
 from .stats import city_of as _city
 
 
