@@ -133,8 +133,12 @@ _CLEANER = nh3.Cleaner(
 def render_markdown(text: str, top: int = 2) -> str:
     """Safe HTML for untrusted Markdown; the same text always gives the same HTML.
     Its headings start at level `top`: 2 under a page's <h1>, 3 inside an <h2> section."""
+    return _render_full(_CONTROL.sub("", text or ""), top)
+
+
+def _render_full(source: str, top: int = 2) -> str:
+    """render_markdown's full pipeline, for a text without control characters."""
     global _MD
-    source = _CONTROL.sub("", text or "")
     with _LOCK:
         _MD.treeprocessors["zhuanlan-shape"].top = top
         try:
