@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from generator import markup
+from generator.markup import render_markdown
 from generator.markup_simple import simple_html
 from generator.site import load_site
 from support import REPO
@@ -75,9 +76,18 @@ def test_near_subset_texts_are_taken_only_when_the_output_is_the_same(text):
 
 # --- typical descriptions take the fast path ---------------------------------------------------
 
-def test_typical_description_is_in_the_subset():
+def test_typical_description_takes_the_fast_path(monkeypatch):
     assert simple_html(SAMPLE) == SAMPLE_HTML == full(SAMPLE)
     assert simple_html("") == simple_html("\n\n") == full("\n\n") == ""
+
+    def refuse(*args):
+        raise AssertionError("the full pipeline ran")
+
+    monkeypatch.setattr(markup, "_render_full", refuse)
+    assert render_markdown(SAMPLE) == SAMPLE_HTML
+    assert render_markdown(SAMPLE, 3) == SAMPLE_HTML  # no headings: the level does not matter
+    assert render_markdown("a\x00b\x07c") == "<p>abc</p>"  # control characters go first
+    assert render_markdown("") == render_markdown("\n\n") == ""
 
 
 # What puts a description outside the subset at a glance: tables, ordered lists, links, code, HTML.
@@ -128,4 +138,6 @@ def test_generated_provincial_descriptions_all_take_the_fast_path(tmp_path, monk
 ])
 def test_texts_outside_the_subset_take_the_full_pipeline(text, fragment):
     assert simple_html(text) is None
-    assert fragment in full(text), full(text)
+    html = render_markdown(text)
+    assert html == full(text)
+    assert fragment in html, html
