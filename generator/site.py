@@ -120,9 +120,12 @@ def _load_site(root: Path, use_cache: bool, workers: int) -> tuple[Site, Problem
             return load_page(section, slug, parsed.root, parsed.body or "", parsed.body_line, rel, local,
                              site.vocabulary)
         site.pages[section] = read(section, read_page, markdown=True, context=context)
-    cache.save()
     check_references(site, problems)
-    check_duplicates(site, problems)
+    known = cache.load_named("duplicates")
+    found = check_duplicates(site, problems, known if isinstance(known, dict) else None)
+    if found != known:
+        cache.store_named("duplicates", found)
+    cache.save()
     return site, problems
 
 

@@ -157,6 +157,18 @@ class FileCache:
         result = cachefile.load(self.folder / key)
         return result if isinstance(result, FileResult) else None
 
+    def load_named(self, name: str):
+        """An entry kept under a name rather than a file's key (duplicates.py's pairs)."""
+        if not self.enabled:
+            return None
+        self.used.add(name)
+        return cachefile.load(self.folder / name)
+
+    def store_named(self, name: str, value) -> None:
+        if self.enabled:
+            self.used.add(name)
+            cachefile.dump(self.folder / name, value)
+
     def _store(self, key: str, result: FileResult) -> None:
         if not self.enabled:
             return

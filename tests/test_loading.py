@@ -139,3 +139,24 @@ def test_a_symlinked_file_is_not_followed(tmp_path):
     (site / "data/projects/zz.yaml").symlink_to(secret)
     code, lines = check_lines(site)
     assert lines[0] == "data/projects/zz.yaml:1:1: 错误: 无法读取这个文件：它是一个符号链接（出于安全原因不跟随链接）。 [E112]"
+
+
+def test_near_duplicates_are_found_again_through_the_cache_after_edits(tmp_path, monkeypatch):
+    """Each county's near-duplicate pairs are cached with the parses (duplicates.py): a check
+    on unchanged demands measures nothing, and an edit is seen at once, positions included."""
+    from generator import duplicates
+    site = make_variant("near-duplicate", tmp_path / "s")
+    first = run_cli("check", "--site", str(site))
+    assert "[W223]" in first[1] and "data/projects/371721.yaml:16:7" in first[1]
+    measured = []
+    real = duplicates._pairs
+    monkeypatch.setattr(duplicates, "_pairs", lambda group: measured.append(len(group)) or real(group))
+    assert run_cli("check", "--site", str(site)) == first and measured == []
+    path = site / "data/projects/371721.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text("# 新增一行注释，警告的行号随之后移\n" + text, encoding="utf-8")  # same demands, lines moved
+    assert run_cli("check", "--site", str(site))[1] == first[1].replace(":16:7", ":17:7").replace(":1:7", ":2:7")
+    assert measured == []
+    path.write_text(text.replace("互助养老服务站的运营支持", "村级养老服务站护理员招募与表彰"), encoding="utf-8")
+    code, out, _ = run_cli("check", "--site", str(site))
+    assert code == 0 and "[W223]" not in out and measured
