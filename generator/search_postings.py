@@ -198,14 +198,16 @@ def _add_lists(out: dict[str, tuple[bytes, bytes]], pairs: np.ndarray, count: in
 def varints(numbers: np.ndarray) -> tuple[bytes, np.ndarray]:
     """The numbers (none negative) as LEB128 varints, one after another, and how many bytes
     each takes."""
-    if not len(numbers):
-        return b"", np.zeros(0, dtype=np.int64)
-    places = max(1, (int(numbers.max()).bit_length() + 6) // 7)
-    table = np.empty((len(numbers), places), dtype=np.uint8)  # a number's bytes, as if each took `places`
-    rest = numbers.astype(np.int64)
-    for place in range(places):
-        table[:, place] = (rest & 127) | (rest > 127) << 7
-        rest >>= 7
-    kept = np.ones_like(table, dtype=bool)
-    kept[:, 1:] = table[:, :-1] > 127  # a byte is there when the one before says more follow
-    return table[kept].tobytes(), kept.sum(axis=1)
+    sizes = np.ones(len(numbers), dtype=np.int64)
+    limit, top = 128, int(numbers.max()) if len(numbers) else 0
+    while limit <= top:
+        sizes += numbers >= limit
+        limit <<= 7
+    out = np.empty(int(sizes.sum()), dtype=np.uint8)
+    rest, places, left = numbers, np.cumsum(sizes) - sizes, sizes  # what is left of each number to write, where
+    while len(rest):
+        more = left > 1
+        out[places] = (rest & 127) | more << 7
+        which = np.flatnonzero(more)
+        rest, places, left = rest[which] >> 7, places[which] + 1, left[which] - 1
+    return out.tobytes(), sizes
