@@ -32,8 +32,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import sys
-from array import array
 from collections import defaultdict
 
 from .search_docs import KIND_NAMES, STATUS_NAMES, SearchDoc, fold
@@ -82,7 +80,7 @@ def signatures(title: str, body: str) -> dict[str, int]:
     A signature is 16 bits: bits 0-6 hold the bigram's positions modulo 7, bits 8-15 its
     positions modulo 8, and bit 7 says it occurs in the title. A query's bigrams stand side
     by side only where their signatures, shifted by their offsets in the query, share a
-    bit in both parts."""
+    bit in both parts. (search_postings.py computes the same for all documents at once.)"""
     text = fold(title + "\n" + body)
     title_length = len(title)
     found: dict[str, int] = {}
@@ -108,21 +106,12 @@ def encode_numbers(numbers: list[int], count: int, extra: bytes = b"") -> bytes:
 
 
 def posting_lists(docs: list[SearchDoc]) -> dict[str, tuple[bytes, bytes]]:
-    """{bigram: (the documents holding it, their signatures: two bytes each, low first)}."""
-    numbers: dict[str, list[int]] = defaultdict(list)
-    signatures: dict[str, array] = defaultdict(lambda: array("H"))  # two bytes each, no int objects kept
-    for number, doc in enumerate(docs):
-        for bigram, signature in doc_bigrams(doc).items():
-            numbers[bigram].append(number)
-            signatures[bigram].append(signature)
-    count = len(docs)
-    return {bigram: (encode_numbers(numbers[bigram], count), _little_endian(signatures[bigram])) for bigram in numbers}
-
-
-def _little_endian(data: array) -> bytes:
-    if sys.byteorder == "big":
-        data.byteswap()
-    return data.tobytes()
+    """{bigram: (the documents holding it, their signatures: two bytes each, low first)}:
+    for each bigram of signatures(), the documents holding it, ascending, as encode_numbers
+    gives them, and its signature in each. Computed with numpy over all the documents at
+    once (search_postings.py)."""
+    from .search_postings import posting_lists as computed  # numpy: only a full build needs it
+    return computed(docs)
 
 
 def is_big(ids: bytes, sigs: bytes) -> bool:
