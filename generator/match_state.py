@@ -5,14 +5,13 @@ A demand's scores against the candidates, and so its own list, depend on the dem
 and on everything else but the other demands: the candidates of that kind (whose texts
 make the BM25F collection), regions, vocabulary, weights, the reference date and the
 code. Those together are the state's key (matchindex.side_digest, the name it is cached
-under). While the key is
-unchanged, a demand whose digest (every field, fingerprint.record_digest) is unchanged
-keeps the pairs it is eligible for (and the candidates' collection is the state's); its list and the candidates' lists are ranked again
-from them, and a list that names the same records with the same scores, all of unchanged
-demands, is the list the previous computation made (read from its cached half); reasons
-are worked out again only for the other lists. Any change to a
-candidate of that kind, a region or a setting changes the key, and the half is
-computed from nothing. Either way the index is the one a computation from nothing
+under), and the candidates' BM25F collection is kept with it. While the key is unchanged,
+a demand whose digest (every field, fingerprint.record_digest) is unchanged keeps the
+pairs it is eligible for; its list and the candidates' lists are ranked again from them,
+and a list that names the same records with the same scores, all of unchanged demands, is
+the list the previous computation made (read from its cached half); reasons are worked
+out again only for the other lists. Any change to a candidate of that kind, a region or a
+setting changes the key, and the half is computed from nothing. Either way the index is the one a computation from nothing
 gives (a test edits, adds and removes demands and compares).
 """
 from __future__ import annotations
