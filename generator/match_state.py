@@ -11,8 +11,9 @@ pairs it is eligible for; its list and the candidates' lists are ranked again fr
 and a list that names the same records with the same scores, all of unchanged demands, is
 the list the previous computation made (read from its cached half); reasons are worked
 out again only for the other lists. Any change to a candidate of that kind, a region or a
-setting changes the key, and the half is computed from nothing. Either way the index is the one a computation from nothing
-gives (a test edits, adds and removes demands and compares).
+setting changes the key, and the half is computed from nothing. Either way the index is
+the one a computation from nothing gives (a test edits, adds and removes demands and
+compares).
 """
 from __future__ import annotations
 

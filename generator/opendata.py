@@ -203,8 +203,9 @@ def _workbook(region, lines: list[bytes], newest: str | None, cells: dict[bytes,
         if line not in cells:
             one = json.loads(line)  # the row's values as published, cached or not
             cells[line] = xlsx_export.cells([one[key] for key, _l, _s in COLUMNS["demands"]])
-    return xlsx_export.workbook("征集中的需求", f"{region.name}征集中的需求",
-                                [label for _key, label, _s in COLUMNS["demands"]], [cells[line] for line in lines], newest)
+    headers = [label for _key, label, _s in COLUMNS["demands"]]
+    return xlsx_export.workbook("征集中的需求", f"{region.name}征集中的需求", headers, [cells[line] for line in lines],
+                                newest)
 
 
 def schema_path(name: str) -> str:
