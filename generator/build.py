@@ -12,11 +12,11 @@ Read top to bottom, a build is:
   4. render the Markdown sections with Pelican (in a folder of its own, walked for links
      before its files are moved in); then, at the same time, the record pages in the
      parent (they show the match index; rendered by worker processes) and, in one forked
-     process, open data and feeds (a region's workbook and a feed taken over while what
-     it shows is unchanged, deferred.py), the search index (search_stage.py: taken over when its
-     documents did not change, patched where a few did) and the listing, region, field,
-     search and other place pages (none shows the match index); pages whose inputs did
-     not change are kept, or taken over from the output, instead of rendered;
+     process, open data and feeds (a region's workbook or a feed is taken over while what
+     it shows is unchanged, deferred.py), the search index (search_stage.py: taken over
+     when its documents did not change, patched where a few did) and the listing, region,
+     field, search and other place pages (none shows the match index); pages whose inputs
+     did not change are kept, or taken over from the output, instead of rendered;
   5. the sitemap and the manifest; files the site no longer has are deleted;
   6. swap the staging tree in for the output (one atomic exchange) — only now does the
      output change; the old output becomes the next build's spare. A build that fails

@@ -5,9 +5,9 @@ tuples and dicts of them) that changes whenever what `make` returns would, and `
 itself. A build fingerprints the key (fingerprint.key_fingerprint: marshal writes it,
 sha256 digests it) and compares it with the fingerprint its previous build recorded
 for the same file: the same, and the file is kept or taken over from the output, never
-made. Record pages defer their contexts (render.py: 40,000 contexts of recommendations
-of which an edit changes a few hundred); open data defers each region's workbook and
-feeds each Atom feed (compressing and XML writing are most of their cost).
+made. Record pages defer their contexts (views_records.py: 40,000 contexts of
+recommendations, of which an edit changes a few hundred); open data defers each region's
+workbook and feeds.py each Atom feed (compressing and writing XML are most of their cost).
 """
 from __future__ import annotations
 

@@ -141,7 +141,7 @@ def _org_page(site, matches, org, offers: list, taken: list) -> Deferred:
 def record_pages(site, matches=None):
     """The page of every demand, offer and organization, with the match index's
     recommendations (matching.MatchIndex) when given. Their contexts are deferred
-    (render.Deferred): made only for the pages rendered."""
+    (deferred.Deferred): made only for the pages rendered."""
     demands, offers, orgs = _ordered(site)
     taken: dict[str, list] = {}
     open_by_county: dict[str, list] = {}
