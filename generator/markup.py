@@ -77,12 +77,14 @@ _LOCK = threading.Lock()
 
 
 def _attribute_filter(tag: str, name: str, value: str) -> str | None:
-    """nh3 callback: sizes, spans and list starts must be integers. nh3 (like browsers) reads
-    "java  script:" (Markdown turns tabs into spaces) or full-width letters as a relative path;
-    stricter here: without whitespace/controls and after NFKC, a scheme off the allowlist goes."""
+    """nh3 callback: sizes, spans and list starts must be integers, and are written with ASCII
+    digits (Markdown reads "１." as an ordered list, start="１", which HTML does not allow).
+    nh3 (like browsers) reads "java  script:" (Markdown turns tabs into spaces) or full-width
+    letters as a relative path; stricter here: without whitespace/controls and after NFKC, a
+    scheme off the allowlist goes."""
     pattern = _NUMERIC.get(name)
-    if pattern is not None and not re.fullmatch(pattern, value.strip()):
-        return None
+    if pattern is not None:
+        return str(int(value)) if re.fullmatch(pattern, value.strip()) else None
     if name in ("href", "src"):
         scheme = _SCHEME.match(_URL_NOISE.sub("", unicodedata.normalize("NFKC", value)).lower())
         if scheme and scheme.group(1) not in URL_SCHEMES:

@@ -275,6 +275,15 @@ def test_sizes_must_be_numbers():
     assert elements(html, "td")[0].attrs == {}
 
 
+def test_numbers_in_any_script_are_written_with_ascii_digits():
+    """An editor's full-width "１." makes an ordered list; its start, and sizes in other digits,
+    must still be valid HTML (the Nu checker refuses start="１")."""
+    html = render_markdown('<img src="a.png" width="１２" height="٣">\n\n１. 第一\n２. 第二\n\n<ol start="-02"><li>x</li></ol>')
+    assert elements(html, "img")[0].attrs == {"alt": "", "src": "a.png", "width": "12", "height": "3",
+                                              "loading": "lazy"}
+    assert [e.attrs for e in elements(html, "ol")] == [{"start": "1"}, {"start": "-2"}]
+
+
 # --- headings, tables, determinism ---------------------------------------------------------
 
 def test_headings_are_demoted_one_level():
