@@ -31,13 +31,13 @@ def made(value):
 def write_deferred(writer, files: dict, base: bytes, kept: dict[str, str], before: dict[str, str]) -> dict[str, str]:
     """Write files (site path -> bytes or Deferred) with writer; a Deferred whose fingerprint
     is `kept`'s (recorded for the staging tree's file) or `before`'s (the output's) is kept
-    or taken over unmade. Returns the Deferred files' fingerprints."""
+    or taken over unmade (TreeWriter.reuse). Returns the Deferred files' fingerprints."""
     prints: dict[str, str] = {}
     for name in sorted(files):
         value = files[name]
         if type(value) is Deferred:
             prints[name] = print_ = key_fingerprint(base, "", name, value.key)
-            if kept.get(name) == print_ and writer.keep(name) or before.get(name) == print_ and writer.take_over(name):
+            if writer.reuse(name, print_, kept, before):
                 continue
             value = value.make()
         writer.write(name, value)

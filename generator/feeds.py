@@ -86,7 +86,7 @@ def demand_feeds(site, siteurl: str) -> dict[str, bytes]:
 
 
 def feed_files(site, siteurl: str) -> dict[str, Deferred]:
-    """demand_feeds, each feed deferred (render.Deferred: a build takes it over from the output
+    """demand_feeds, each feed deferred (deferred.Deferred: a build takes it over from the output
     while its entries are the same records)."""
     name = (site.settings or {}).get("title") or "社会组织参与乡村振兴"
     demands = sorted(site.demands, key=lambda d: d.id)

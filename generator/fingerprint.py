@@ -108,7 +108,7 @@ def page_fingerprint(base: bytes, template: str, path: str, context: dict, memo:
 
 
 def key_fingerprint(base: bytes, template: str, path: str, key) -> str:
-    """The fingerprint of a page whose context is deferred (render.Deferred): `key`, plain
+    """The fingerprint of a page whose context is deferred (deferred.Deferred): `key`, plain
     data standing for everything the context is made from, written by marshal's version 0
     (its later versions mark interned strings and shared objects, which vary from run to run)."""
     return hashlib.sha256(base + f"{template}\0{path}\0".encode() + marshal.dumps(key, 0)).hexdigest()

@@ -179,18 +179,10 @@ def _match_side(site, kind: str, side: Side, demands: Demands, weights: MatchWei
     into_demands = result.demand_offers if kind == "offers" else result.demand_orgs
     into_candidates = result.offer_demands if kind == "offers" else result.org_demands
     before_demands, before_candidates = earlier if earlier is not None and unchanged else ({}, {})
-    for row in list(forward):
-        found = earlier_list(before_demands.get(demands.records[row].id), forward[row],
-                             lambda _row, column: side.ids[column], unchanged) if before_demands else None
-        if found is not None:
-            into_demands[demands.records[row].id] = found
-            del forward[row]
-    for column in list(backward):
-        found = earlier_list(before_candidates.get(side.ids[column]), backward[column],
-                             lambda row, _column: demands.records[row].id, unchanged) if before_candidates else None
-        if found is not None:
-            into_candidates[side.ids[column]] = found
-            del backward[column]
+    forward = _reuse(forward, before_demands, into_demands, lambda row: demands.records[row].id,
+                     lambda _row, column: side.ids[column], unchanged)
+    backward = _reuse(backward, before_candidates, into_candidates, lambda column: side.ids[column],
+                      lambda row, _column: demands.records[row].id, unchanged)
     reasons = Reasons(site, demands, side, _level)
     reasons.prepare({(r, c) for chosen_ in list(forward.values()) + list(backward.values()) for r, c, _s in chosen_},
                     query_rows, _gained_rows(side, demands))
@@ -200,6 +192,21 @@ def _match_side(site, kind: str, side: Side, demands: Demands, weights: MatchWei
         if candidate_id not in into_candidates:
             into_candidates[candidate_id] = [reasons.recommendation(r, c, score, backward=True)
                                              for r, c, score in backward.get(column, [])]
+
+
+def _reuse(lists: dict[int, list], before: dict[str, list[dict]], into: dict[str, list[dict]], name_of,
+           ident, unchanged: set[int]) -> dict[int, list]:
+    """Each list (by row or column, named name_of(number)) that stays as the earlier
+    computation made it (`before`, match_state.earlier_list) goes into `into`; returns the
+    others, whose reasons are to be worked out."""
+    rest = {}
+    for number, picked in lists.items():
+        found = earlier_list(before.get(name_of(number)), picked, ident, unchanged) if before else None
+        if found is None:
+            rest[number] = picked
+        else:
+            into[name_of(number)] = found
+    return rest
 
 
 def _gained_rows(side: Side, demands: Demands):

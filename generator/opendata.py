@@ -169,7 +169,7 @@ def open_data(site, cache=None) -> dict[str, bytes]:
 
 
 def open_data_files(site, cache=None) -> dict:
-    """open_data, each region's workbook deferred (render.Deferred: a build takes it over
+    """open_data, each region's workbook deferred (deferred.Deferred: a build takes it over
     from the output while its rows are the same, rather than compress it again)."""
     files: dict = {}
     demands: list = []

@@ -16,7 +16,7 @@ from __future__ import annotations
 from xml.sax.saxutils import escape
 
 from . import urls
-from .deferred import Deferred
+from .deferred import Deferred, made
 from .fingerprint import global_digest, key_fingerprint, page_fingerprint
 from .forking import forked_map
 from .theme import environment
@@ -30,8 +30,7 @@ def _render_stride(index: int, count: int, site, specs: list, todo: list[int], w
     templates: dict = {}
     for number in todo[index::count]:
         path, template, context = specs[number]
-        if type(context) is Deferred:
-            context = context.make()
+        context = made(context)
         name = urls.output_file(path)
         if template not in templates:
             templates[template] = env.get_template(template)
@@ -56,7 +55,7 @@ def render_pages(site, specs: list, writer: TreeWriter, workers: int = 2, kept: 
             raise ValueError(f"two pages at one path: {path}")
         fingerprints[name] = print_ = (key_fingerprint(base, template, path, context.key)
                                        if type(context) is Deferred else page_fingerprint(base, template, path, context, memo))
-        if not (kept.get(name) == print_ and writer.keep(name) or before.get(name) == print_ and writer.take_over(name)):
+        if not writer.reuse(name, print_, kept, before):
             todo.append(number)
     strides = workers if len(todo) >= 400 else 1
     results = forked_map(lambda index: _render_stride(index, strides, site, specs, todo, writer), strides, strides)

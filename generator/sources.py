@@ -142,7 +142,7 @@ class FileCache:
                 misses.append((len(results) - 1, rel, key, data))
         jobs = [(make_compute(rel), data) for _index, rel, _key, data in misses]
         computed = forked_map(lambda number: jobs[number][0](jobs[number][1]), len(jobs),
-                                 workers if len(jobs) >= 8 else 1)
+                              workers if len(jobs) >= 8 else 1)
         for (index, _rel, key, _data), result in zip(misses, computed):
             results[index] = result
             self._store(key, result)

@@ -128,6 +128,13 @@ class TreeWriter:
         old = self.sealed_previous(relative)
         return old is not None and self._link(old, safe_join(self.root, relative), relative)
 
+    def reuse(self, relative: str, fingerprint: str, kept: dict[str, str], before: dict[str, str]) -> bool:
+        """Keep the staging tree's file when `kept` (the fingerprints recorded for it) has this
+        fingerprint, else take the output's over when `before` (the output's) has it; False
+        when neither holds, and the file must be made."""
+        return (kept.get(relative) == fingerprint and self.keep(relative)
+                or before.get(relative) == fingerprint and self.take_over(relative))
+
     def carry(self, relative: str) -> bool:
         """Take the output's file over unread (its inputs did not change): the staging
         tree's own file is kept when it is that very file (same inode, size and time: the

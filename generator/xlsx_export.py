@@ -13,7 +13,6 @@ import io
 import zipfile
 from xml.sax.saxutils import escape
 
-
 _PARTS = {
     "[Content_Types].xml": (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'

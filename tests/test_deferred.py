@@ -11,6 +11,7 @@ from generator.feeds import feed_files
 from generator.fingerprint import global_digest, key_fingerprint
 from generator.opendata import open_data_files
 from generator.site import load_site
+from generator.writer import TreeWriter
 from support import copy_sample_site
 
 SITEURL = "https://www.example.gov.cn/col/xczx"
@@ -56,8 +57,10 @@ def test_a_deferred_files_key_changes_whenever_its_bytes_do(tmp_path):
     assert {name.rsplit(".", 1)[1] for name in changed} == {"xlsx", "xml"}
 
 
-class _Writer:
-    def __init__(self, kept: set[str]) -> None:
+class _Writer(TreeWriter):
+    """A TreeWriter that records what it is asked to do instead of touching a tree."""
+
+    def __init__(self, kept: set[str]) -> None:  # no tree, so TreeWriter.__init__ is not called
         self.kept, self.written = kept, {}
 
     def keep(self, name: str) -> bool:

@@ -1,4 +1,4 @@
-"""Record pages defer their contexts (render.Deferred): a page whose key is unchanged is
+"""Record pages defer their contexts (deferred.Deferred): a page whose key is unchanged is
 taken over without rendering, so the key must change whenever the context would, through
 every record the page shows (nearby demands, an organization's offers, recommendations)."""
 from __future__ import annotations
