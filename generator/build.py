@@ -30,6 +30,7 @@ import os
 import shutil
 import sys
 import tempfile
+from itertools import chain
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -124,7 +125,9 @@ def write_site(site, state: OutputState, staging: Staging, siteurl: str, workers
     content = content_fingerprint(site, siteurl, base)
     content_files = render_markdown_sections(site, state, siteurl, writer, content, kept, before)
 
-    def pages(specs: list, writer: TreeWriter, workers: int) -> tuple[list[str], dict[str, str]]:
+    def pages(made_specs, writer: TreeWriter, workers: int) -> tuple[list[str], dict[str, str]]:
+        with paused():  # the specs are kept to the end of the build (collector.py)
+            specs = list(made_specs)
         names = [urls.output_file(path) for path, _template, _context in specs]
         return names, render_pages(site, specs, writer, workers, kept=kept.get("pages", {}),
                                    before=before.get("pages", {}), base=base)
@@ -136,8 +139,8 @@ def write_site(site, state: OutputState, staging: Staging, siteurl: str, workers
         mine = TreeWriter(staging, state.output, previous_seal)
         file_prints = write_deferred(mine, files, base, kept.get("files", {}), before.get("files", {}))
         indexed = write_search(site, mine, state.folder / SEARCH_STATE)
-        specs = (list(place_pages(site, today, urlparse(siteurl).path.rstrip("/"))) + list(search_page(site))
-                 + list(listing_pages(site)))
+        specs = chain(place_pages(site, today, urlparse(siteurl).path.rstrip("/")), search_page(site),
+                      listing_pages(site))
         return len(files) + indexed, pages(specs, mine, workers), file_prints, mine.stamps, mine.touched
 
     def matches_and_records():  # in the parent: the record pages show the recommendations
@@ -153,7 +156,7 @@ def write_site(site, state: OutputState, staging: Staging, siteurl: str, workers
             return len(files), mine.stamps, mine.touched
 
         (count, stamps, touched), records = alongside(
-            match_outputs, lambda: pages(list(record_pages(site, matches)), writer, workers))
+            match_outputs, lambda: pages(record_pages(site, matches), writer, workers))
         writer.merge(stamps, touched)
         return count, records
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 from xml.sax.saxutils import escape
 
 from . import urls
+from .collector import paused
 from .deferred import Deferred, made
 from .fingerprint import global_digest, key_fingerprint, page_fingerprint
 from .forking import forked_map
@@ -49,14 +50,15 @@ def render_pages(site, specs: list, writer: TreeWriter, workers: int = 2, kept: 
     memo: dict = {}
     fingerprints: dict[str, str] = {}
     todo = []
-    for number, (path, template, context) in enumerate(specs):
-        name = urls.output_file(path)
-        if name in fingerprints:
-            raise ValueError(f"two pages at one path: {path}")
-        fingerprints[name] = print_ = (key_fingerprint(base, template, path, context.key)
-                                       if type(context) is Deferred else page_fingerprint(base, template, path, context, memo))
-        if not writer.reuse(name, print_, kept, before):
-            todo.append(number)
+    with paused():  # fingerprints are kept to the end: the collector would only scan them again and again
+        for number, (path, template, context) in enumerate(specs):
+            name = urls.output_file(path)
+            if name in fingerprints:
+                raise ValueError(f"two pages at one path: {path}")
+            fingerprints[name] = print_ = (key_fingerprint(base, template, path, context.key) if type(context) is Deferred
+                                           else page_fingerprint(base, template, path, context, memo))
+            if not writer.reuse(name, print_, kept, before):
+                todo.append(number)
     strides = workers if len(todo) >= 400 else 1
     results = forked_map(lambda index: _render_stride(index, strides, site, specs, todo, writer), strides, strides)
     for stamps, touched in results:
