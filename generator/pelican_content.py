@@ -15,10 +15,7 @@ import io
 import logging
 from pathlib import Path
 
-from pelican import Pelican
-from pelican.log import LimitFilter
-from pelican.readers import BaseReader
-from pelican.settings import read_settings
+from functools import cache
 
 from .markup import render_markdown
 from .theme import THEME, theme_globals
@@ -31,22 +28,30 @@ class PelicanFailed(Exception):
     """Pelican logged a warning or an error; the messages say what."""
 
 
-class ContentReader(BaseReader):
-    """Pelican reader for content/*/*.md that serves the pages zhuanlan has loaded."""
+@cache
+def content_reader() -> type:
+    """The Pelican reader class. Pelican (0.2 s to import) is imported only when a build
+    renders the Markdown sections: an edit build whose content did not change keeps them."""
+    from pelican.readers import BaseReader
 
-    enabled = True
-    file_extensions = ["md"]
+    class ContentReader(BaseReader):
+        """Pelican reader for content/*/*.md that serves the pages zhuanlan has loaded."""
 
-    def read(self, source_path):
-        page = self.settings["ZHUANLAN_PAGES"][str(Path(source_path).resolve())]
-        metadata = {"title": page.title, "slug": page.slug, "zl": page,
-                    "summary": page.summary or ""}
-        if page.published:
-            metadata["date"] = dt.datetime.combine(page.published, dt.time(), CHINA)
-        if page.section != "pages":
-            metadata["category"] = self.process_metadata("category", page.section)
-            metadata["template"] = SECTION_TEMPLATES[page.section]
-        return render_markdown(page.body), metadata
+        enabled = True
+        file_extensions = ["md"]
+
+        def read(self, source_path):
+            page = self.settings["ZHUANLAN_PAGES"][str(Path(source_path).resolve())]
+            metadata = {"title": page.title, "slug": page.slug, "zl": page,
+                        "summary": page.summary or ""}
+            if page.published:
+                metadata["date"] = dt.datetime.combine(page.published, dt.time(), CHINA)
+            if page.section != "pages":
+                metadata["category"] = self.process_metadata("category", page.section)
+                metadata["template"] = SECTION_TEMPLATES[page.section]
+            return render_markdown(page.body), metadata
+
+    return ContentReader
 
 
 class _Collector(logging.Handler):
@@ -61,6 +66,8 @@ class _Collector(logging.Handler):
 def pelican_settings(site, output: Path, per_page: int, siteurl: str) -> dict:
     """Pelican's settings for our content. Section feeds need absolute URLs: they are
     written only when the site's URL is known (--siteurl or site.yaml)."""
+    from pelican.settings import read_settings
+
     pages = {str((site.root / page.path).resolve()): page for section in site.pages.values() for page in section}
     pattern = (
         (1, "{url}", "{save_as}"),
@@ -87,7 +94,7 @@ def pelican_settings(site, output: Path, per_page: int, siteurl: str) -> dict:
         "PAGINATION_PATTERNS": pattern, "DEFAULT_ORPHANS": 0,
         "CACHE_CONTENT": False, "LOAD_CONTENT_CACHE": False, "DELETE_OUTPUT_DIRECTORY": False,
         "THEME_STATIC_DIR": "theme", "THEME_STATIC_PATHS": ["static"], "OUTPUT_RETENTION": [],
-        "READERS": {"md": ContentReader, "markdown": None, "mkd": None, "mdown": None,
+        "READERS": {"md": content_reader(), "markdown": None, "mkd": None, "mdown": None,
                     "html": None, "htm": None, "rst": None},
         "PLUGINS": [], "PLUGIN_PATHS": [], "SLUGIFY_SOURCE": "basename",
         "JINJA_ENVIRONMENT": {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True},
@@ -101,6 +108,9 @@ def pelican_settings(site, output: Path, per_page: int, siteurl: str) -> dict:
 
 def render_content(site, output: Path, siteurl: str) -> None:
     """Write the Markdown sections into output with Pelican; raise PelicanFailed on any warning."""
+    from pelican import Pelican
+    from pelican.log import LimitFilter
+
     collector = _Collector()
     LimitFilter._raised_messages.clear()  # Pelican drops repeats process-wide: every build must see all
     LimitFilter._group_count.clear()
