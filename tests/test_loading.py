@@ -160,3 +160,18 @@ def test_near_duplicates_are_found_again_through_the_cache_after_edits(tmp_path,
     path.write_text(text.replace("互助养老服务站的运营支持", "村级养老服务站护理员招募与表彰"), encoding="utf-8")
     code, out, _ = run_cli("check", "--site", str(site))
     assert code == 0 and "[W223]" not in out and measured
+
+
+def test_a_reference_error_points_at_the_same_place_from_the_cache(tmp_path):
+    """Cross-file checks read the positions kept with each record's parse: from the cache
+    (the file unchanged, another one edited) they must name the same line and column."""
+    site = make_variant("bom-accepted", tmp_path / "s")
+    path = site / "data/projects/offers.yaml"
+    text = path.read_text(encoding="utf-8-sig")
+    org = re.search(r"\n  org: (\S+)", text).group(1)
+    path.write_text(text.replace(f"\n  org: {org}", "\n  org: ORG-NOT-THERE", 1), encoding="utf-8")
+    fresh = run_cli("check", "--site", str(site))
+    assert fresh[0] == 1 and re.search(r"data/projects/offers\.yaml:\d+:8: .*ORG-NOT-THERE", fresh[1])
+    other = next(p for p in sorted((site / "data/projects").glob("*.yaml")) if p != path)
+    other.write_text(other.read_text(encoding="utf-8-sig") + "\n", encoding="utf-8")
+    assert run_cli("check", "--site", str(site)) == fresh
