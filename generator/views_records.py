@@ -103,37 +103,38 @@ def _digests(records) -> list[str]:
     return [record_digest(record) for record in records]
 
 
-def _recommended(records: dict, items: list[dict]) -> list:
+def _recommended(digests: dict[str, str], items: list[dict]) -> list:
     """What a page's recommendations are made from: the match index's dicts and the digests
-    of the records they name (None for one the site does not have)."""
-    return [items, [record_digest(records[item["id"]]) if item["id"] in records else None for item in items]]
+    of the records they name (`digests`: by id; None for one the site does not have)."""
+    return [items, [digests.get(item["id"]) for item in items]]
 
 
-def _demand_page(site, matches, demand, nearby: list) -> Deferred:
+def _demand_page(site, matches, demand, nearby: list, project_digests: dict[str, str],
+                 org_digests: dict[str, str]) -> Deferred:
     offers = matches.demand_offers.get(demand.id, []) if matches else []
     orgs = matches.demand_orgs.get(demand.id, []) if matches else []
     expired = bool(matches) and demand.id not in matches.demand_offers
     return Deferred(
-        key=[record_digest(demand), _digests(nearby), _recommended(site.projects, offers),
-             _recommended(site.organizations, orgs), expired],
+        key=[record_digest(demand), _digests(nearby), _recommended(project_digests, offers),
+             _recommended(org_digests, orgs), expired],
         make=lambda: {"p": demand, "nearby": nearby, "rec_offers": _shown(site.projects, offers),
                       "rec_orgs": _shown(site.organizations, orgs), "rec_expired": expired,
                       "rec_wanted": takes_candidates(demand),
                       "crumbs": [{"path": "demands/", "name": "需求项目"}, {"path": None, "name": demand.title}]})
 
 
-def _offer_page(site, matches, offer) -> Deferred:
+def _offer_page(site, matches, offer, project_digests: dict[str, str]) -> Deferred:
     demands = matches.offer_demands.get(offer.id, []) if matches else []
     return Deferred(
-        key=[record_digest(offer), _recommended(site.projects, demands)],
+        key=[record_digest(offer), _recommended(project_digests, demands)],
         make=lambda: {"p": offer, "rec_demands": _shown(site.projects, demands),
                       "crumbs": [{"path": "offers/", "name": "供给项目"}, {"path": None, "name": offer.title}]})
 
 
-def _org_page(site, matches, org, offers: list, taken: list) -> Deferred:
+def _org_page(site, matches, org, offers: list, taken: list, project_digests: dict[str, str]) -> Deferred:
     demands = matches.org_demands.get(org.id, []) if matches else []
     return Deferred(
-        key=[record_digest(org), _digests(offers), _digests(taken), _recommended(site.projects, demands)],
+        key=[record_digest(org), _digests(offers), _digests(taken), _recommended(project_digests, demands)],
         make=lambda: {"o": org, "offers": offers, "taken": taken, "rec_demands": _shown(site.projects, demands),
                       "crumbs": [{"path": "orgs/", "name": "社会组织"}, {"path": None, "name": org.name}]})
 
@@ -143,6 +144,8 @@ def record_pages(site, matches=None):
     recommendations (matching.MatchIndex) when given. Their contexts are deferred
     (deferred.Deferred): made only for the pages rendered."""
     demands, offers, orgs = _ordered(site)
+    project_digests = {key: record_digest(record) for key, record in site.projects.items()}
+    org_digests = {key: record_digest(record) for key, record in site.organizations.items()}
     taken: dict[str, list] = {}
     open_by_county: dict[str, list] = {}
     for demand in demands:
@@ -155,9 +158,10 @@ def record_pages(site, matches=None):
         offers_by_org.setdefault(offer.org, []).append(offer)
     for demand in demands:
         nearby = [d for d in open_by_county.get(demand.county, [])[:6] if d.id != demand.id][:5]
-        yield urls.record("demands", demand.id), "demand.html", _demand_page(site, matches, demand, nearby)
+        yield urls.record("demands", demand.id), "demand.html", _demand_page(
+            site, matches, demand, nearby, project_digests, org_digests)
     for offer in offers:
-        yield urls.record("offers", offer.id), "offer.html", _offer_page(site, matches, offer)
+        yield urls.record("offers", offer.id), "offer.html", _offer_page(site, matches, offer, project_digests)
     for org in orgs:
         yield urls.record("orgs", org.id), "org.html", _org_page(
-            site, matches, org, offers_by_org.get(org.id, []), taken.get(org.id, []))
+            site, matches, org, offers_by_org.get(org.id, []), taken.get(org.id, []), project_digests)
