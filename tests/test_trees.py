@@ -1,12 +1,13 @@
 """The spare tree a build updates in place (generator/trees.py, seal.py): trusted only as sealed."""
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
 
 from generator import build, trees
-from generator.seal import inspect
+from generator.seal import inspect, read_seal, write_seal
 from generator.writer import TreeWriter
 from support import copy_sample_site, run_cli
 
@@ -218,3 +219,31 @@ def test_the_swap_is_one_exchange_or_two_renames(sample, tmp_path, monkeypatch):
     assert run_cli("build", "--site", str(site), "--output", str(out))[0] == 0
     assert tree(out) == fresh(site, tmp_path / "fresh")
     assert tree(trees.state_folder(out) / "spare") != tree(out)  # the previous output, kept as the spare
+
+
+def test_a_seal_reads_back_as_written_and_a_damaged_one_not_at_all(tmp_path):
+    root = tmp_path / "t"
+    (root / "a").mkdir(parents=True)
+    writer = TreeWriter(trees.Staging(root))
+    for name in ("x.html", "a/y.html"):
+        writer.write(name, name.encode())
+    seal = writer.seal()
+    path = tmp_path / "t.seal"
+    write_seal(path, seal)
+    assert read_seal(path) == seal
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for damaged in ({**data, "file_stamps": data["file_stamps"][:-1]},  # a stamp short
+                    {"files": seal.files, "folders": seal.folders},  # the format before
+                    {**data, "folders": {"": 1}}):
+        path.write_text(json.dumps(damaged), encoding="utf-8")
+        assert read_seal(path) is None
+    path.write_bytes(b"\xff not json")
+    assert read_seal(path) is None
+
+
+def test_a_damaged_spare_seal_costs_time_not_correctness(sample, tmp_path):
+    site, out = sample
+    (out.parent / f".{out.name}.zhuanlan" / "spare.seal").write_text('{"files": [', encoding="utf-8")
+    edit_offer(site, "乡村互助养老护理员培训")
+    assert run_cli("build", "--site", str(site), "--output", str(out))[0] == 0
+    assert tree(out) == fresh(site, tmp_path / "fresh")
