@@ -7,22 +7,26 @@ trees.py), each under the SHA-256 of the global digest (code, settings, regions,
 vocabulary, organization names: fingerprint.global_digest), the dataset and the
 record's fields (file positions left out). An entry can thus never be stale, and a
 damaged file only costs time. The file holds plain bytes, never a pickle, so that what
-lies in that folder cannot run code: a header line, then per entry the 32-byte key,
-three lengths and the sort key, the JSON line and the CSV row (UTF-8).
+lies in that folder cannot run code: a header line, then segments, each the number of
+its entries, their 32-byte keys, their three lengths each (sort key, JSON line, CSV
+row) and then those bytes. A build that added a few rows appends them as a segment
+(the file is 90 MB at provincial scale: rewriting it cost 0.2 s of every edit build);
+one that finds a quarter of the file unused writes it anew with the rows it used.
 """
 from __future__ import annotations
 
 import hashlib
 import os
 import struct
+from itertools import accumulate
 from pathlib import Path
 
 from .fingerprint import record_digest
 from .organizations import Organization
 from .projects import Project
 
-MAGIC = b"zhuanlan-rows 1\n"
-_LENGTHS = struct.Struct("!III")
+MAGIC = b"zhuanlan-rows 2\n"
+_COUNT = struct.Struct("!I")
 Row = tuple  # (sort key, JSON line, CSV row), each UTF-8 bytes
 
 
@@ -38,7 +42,7 @@ class RowCache:
         except OSError:
             return
         if data.startswith(MAGIC):
-            self.rows = _parse(memoryview(data)[len(MAGIC):])
+            self.rows = _parse(data, len(MAGIC))
 
     def key(self, name: str, item) -> bytes | None:
         """The entry key of a record; None for items that are not cached."""
@@ -57,34 +61,48 @@ class RowCache:
         self.added += 1
 
     def save(self) -> None:
-        """Write the entries this build used, when it added any (unwritable: no cache)."""
-        if not self.added and len(self.used) == len(self.rows):
-            return
-        parts = [MAGIC]
-        for key, (sort, line, row) in self.used.items():
-            parts += [key, _LENGTHS.pack(len(sort), len(line), len(row)), sort, line, row]
-        temporary = self.path.with_name(self.path.name + ".new")
+        """Keep the rows this build made for the next one (unwritable: no cache): appended
+        to the file while at most a quarter of it is unused, else the file is written anew
+        with the rows this build used."""
+        unused = len(self.rows) - (len(self.used) - self.added)
         try:
-            temporary.write_bytes(b"".join(parts))
-            os.replace(temporary, self.path)
+            if self.rows and 4 * unused <= len(self.rows):
+                if self.added:
+                    with open(self.path, "ab") as handle:
+                        handle.write(_segment({key: row for key, row in self.used.items() if key not in self.rows}))
+                return
+            temporary = self.path.with_name(self.path.name + ".new")
+            try:
+                temporary.write_bytes(MAGIC + _segment(self.used))
+                os.replace(temporary, self.path)
+            finally:
+                temporary.unlink(missing_ok=True)
         except OSError:
-            temporary.unlink(missing_ok=True)
+            pass
 
 
-def _parse(data: memoryview) -> dict[bytes, Row]:
-    rows, at, size = {}, 0, len(data)
+def _segment(rows: dict[bytes, Row]) -> bytes:
+    lengths = [len(part) for row in rows.values() for part in row]
+    return b"".join([_COUNT.pack(len(rows)), *rows, struct.pack(f"!{len(lengths)}I", *lengths),
+                     *(part for row in rows.values() for part in row)])
+
+
+def _parse(data: bytes, at: int) -> dict[bytes, Row]:
+    """The rows of every segment from `at`; none when the file is damaged anywhere."""
+    rows, size = {}, len(data)
     try:
         while at < size:
-            key = bytes(data[at:at + 32])
-            lengths = _LENGTHS.unpack_from(data, at + 32)
-            at += 32 + _LENGTHS.size
-            parts = []
-            for length in lengths:
-                parts.append(bytes(data[at:at + length]))
-                at += length
-            if at > size or len(key) != 32:
+            (count,) = _COUNT.unpack_from(data, at)
+            keys_at = at + _COUNT.size
+            lengths_at = keys_at + 32 * count
+            lengths = struct.unpack_from(f"!{3 * count}I", data, lengths_at)
+            ends = list(accumulate(lengths, initial=lengths_at + 12 * count))
+            at = ends[-1]
+            if at > size:
                 return {}
-            rows[key] = tuple(parts)
+            parts = [data[start:end] for start, end in zip(ends, ends[1:])]
+            keys = [data[start:start + 32] for start in range(keys_at, lengths_at, 32)]
+            rows.update(zip(keys, zip(parts[0::3], parts[1::3], parts[2::3])))
     except struct.error:
         return {}
     return rows

@@ -202,3 +202,31 @@ def test_spreadsheet_columns_are_lettered_as_excel_does():
     from generator.xlsx_export import column_letter
     assert [column_letter(n) for n in (1, 2, 26, 27, 52, 53, 702, 703, 16384)] == [
         "A", "B", "Z", "AA", "AZ", "BA", "ZZ", "AAA", "XFD"]
+
+
+def test_rows_of_an_edit_are_appended_and_the_file_is_written_anew_once_mostly_unused(tmp_path):
+    from generator.fingerprint import global_digest
+    from generator.rowcache import RowCache
+    site, _problems = load_site(REPO, use_cache=False)
+    path, base = tmp_path / "rows.cache", global_digest(site)
+    first = RowCache(path, base)
+    open_data(site, first)
+    first.save()
+    written = path.read_bytes()
+    demand = site.demands[0]
+    site.projects[demand.id] = dataclasses.replace(demand, title=demand.title + "（第二期）")
+    edited = RowCache(path, base)
+    files = open_data(site, edited)
+    edited.save()
+    assert edited.added == 1 and path.read_bytes().startswith(written)  # appended, not written anew
+    again = RowCache(path, base)
+    assert open_data(site, again) == files and again.added == 0 and len(again.rows) == len(first.used) + 1
+    other = RowCache(path, b"another global digest")  # nothing of the file used: written anew
+    open_data(site, other)
+    other.save()
+    assert len(RowCache(path, b"another global digest").rows) == len(other.used)
+    size = path.stat().st_size
+    again = RowCache(path, b"another global digest")
+    open_data(site, again)
+    again.save()  # nothing added, nothing unused: the file stays as it is
+    assert path.stat().st_size == size
