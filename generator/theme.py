@@ -9,7 +9,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from markupsafe import Markup, escape
 
 from .markup import render_markdown
-from .theme_items import ItemRenderer, date, record_path, status
+from .theme_items import ItemRenderer, record_path
 
 THEME = Path(__file__).resolve().parent.parent / "theme"
 TEMPLATES = THEME / "templates"
@@ -61,9 +61,10 @@ def theme_globals(site) -> dict:
         "record_path": record_path,
         "region_label": items.region_label,
         "project_item": items.project_item,
+        "org_item": items.org_item,
         "recommended": items.recommended,
-        "date": date,
-        "status": status,
+        "date": items.date,
+        "status": items.status,
         "regions": site.regions,
         "orgs": site.organizations,
         "projects": site.projects,

@@ -1,5 +1,5 @@
 """The theme's per-item HTML, written in Python: a status badge, a date, a region's label, a
-project in a list and a list of recommendations.
+project or an organization in a list and a list of recommendations.
 
 Record pages show dozens of these each (a demand lists the other demands of its county
 and its recommendations), and as Jinja2 macros they were most of a page's rendering cost:
@@ -30,9 +30,10 @@ def record_path(project) -> str:
 
 def joined(separator: str, values) -> Markup:
     """values joined by separator, each escaped unless it is Markup (Jinja2's join filter)."""
-    if all(type(value) is str for value in values):
-        return escape(separator.join(values))
-    return Markup(escape(separator)).join(values)
+    for value in values:
+        if type(value) is not str:
+            return Markup(escape(separator)).join(values)
+    return escape(separator.join(values))
 
 
 def date(value) -> Markup:
@@ -50,13 +51,15 @@ def status(project) -> Markup:
 
 
 class ItemRenderer:
-    """Items of one site's pages, each made once: `region_label`, `project_item`,
-    `recommended` (the names the templates call them by)."""
+    """Items of one site's pages, each made once: `date`, `status`, `region_label`,
+    `project_item`, `org_item`, `recommended` (the names the templates call them by)."""
 
     def __init__(self, site) -> None:
         self._regions = site.regions
         self._orgs = site.organizations
         self._labels: dict = {}
+        self._dates: dict = {}
+        self._statuses: dict = {}
         self._items: dict = {}
         self._heads: dict = {}
 
@@ -79,6 +82,21 @@ class ItemRenderer:
             name = region.province_name + region.name
         return escape(name) + (KEY_COUNTY if region.key else "")
 
+    def date(self, value) -> Markup:
+        """date(value), made once per date."""
+        made = self._dates.get(value)
+        if made is None:
+            made = self._dates[value] = date(value)
+        return made
+
+    def status(self, project) -> Markup:
+        """status(project), made once per kind and status."""
+        key = (project.kind, project.status)
+        made = self._statuses.get(key)
+        if made is None:
+            made = self._statuses[key] = status(project)
+        return made
+
     def _place(self, project) -> Markup:
         """Where a project is: a demand's county, an offer's organization."""
         if project.kind == "demand":
@@ -96,12 +114,29 @@ class ItemRenderer:
 
     def _make_project_item(self, p, root: str, h: int) -> Markup:
         level = escape(h)
-        deadline = f"<span>截止 {date(p.deadline)}</span>" if p.deadline else ""
+        deadline = f"<span>截止 {self.date(p.deadline)}</span>" if p.deadline else ""
         return Markup(
             f'<li class="item">\n<h{level} class="item-title"><a href="{escape(root + record_path(p))}">'
-            f'{escape(p.title)}</a></h{level}>\n<p class="meta">{status(p)}\n'
+            f'{escape(p.title)}</a></h{level}>\n<p class="meta">{self.status(p)}\n'
             f'<span>{self._place(p)}</span><span>{joined("、", p.fields)}</span>\n'
-            f'<span>发布 {date(p.published)}</span>{deadline}</p>\n<p>{escape(p.summary)}</p>\n</li>\n')
+            f'<span>发布 {self.date(p.published)}</span>{deadline}</p>\n<p>{escape(p.summary)}</p>\n</li>\n')
+
+    def org_item(self, org, root: str, h: int = 3) -> Markup:
+        """An organization in a list of organizations: name, type, rating, place, fields."""
+        key = (id(org), root, h)
+        made = self._items.get(key)
+        if made is None:
+            made = self._items[key] = (org, self._make_org_item(org, root, h))
+        return made[1]
+
+    def _make_org_item(self, o, root: str, h: int) -> Markup:
+        level = escape(h)
+        rating = f"<span>评估等级 {escape(o.rating)}</span>" if o.rating else ""
+        return Markup(
+            f'<li class="item">\n<h{level} class="item-title"><a href="{escape(root + "orgs/" + o.id + "/")}">'
+            f'{escape(o.name)}</a></h{level}>\n<p class="meta"><span>{escape(o.type)}</span>'
+            f'<span>{escape(o.category)}</span>{rating}<span>{self.region_label(o.county)}</span></p>\n'
+            f'<p>{joined("、", o.fields)}</p>\n</li>\n')
 
     def recommended(self, items: list, root: str, what: str, h: int = 3) -> Markup:
         """A list of recommendations (dicts of the record "r", its "score" and its
