@@ -8,17 +8,16 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from markupsafe import Markup, escape
 
-from . import urls
 from .markup import render_markdown
-from .vocabulary import DEMAND_STATUSES, SUPPLY_STATUSES
+from .theme_items import ItemRenderer, record_path
 
 THEME = Path(__file__).resolve().parent.parent / "theme"
 TEMPLATES = THEME / "templates"
-STATUS_NAMES = {"demand": DEMAND_STATUSES, "supply": SUPPLY_STATUSES}
 SECTION_NAMES = {"policies": "政策文件", "news": "工作动态", "cases": "典型案例", "pages": "关于专栏"}
 NAV = [("", "首页"), ("policies/", "政策文件"), ("demands/", "需求项目"), ("offers/", "供给项目"),
        ("orgs/", "社会组织"), ("regions/", "各地"), ("cases/", "典型案例"), ("news/", "工作动态"),
        ("stats/", "统计")]
+CURRENT = ' aria-current="page"'
 
 
 @pass_context
@@ -28,8 +27,16 @@ def link(context, target: str) -> str:
     return "../" * context["output_file"].count("/") + target or "./"
 
 
-def record_path(project) -> str:
-    return urls.record("demands" if project.kind == "demand" else "offers", project.id)
+def site_nav(output_file: str) -> Markup:
+    """The column's navigation items, the one whose section holds the page marked current
+    (the home item only on the home page). A loop in base.html cost every page more than
+    the rest of the page's frame."""
+    up = "../" * output_file.count("/")
+    items = []
+    for path, name in NAV:
+        current = output_file.startswith(path) if path else output_file == "index.html"
+        items.append(f'<li><a href="{escape(up + path or "./")}"{CURRENT if current else ""}>{escape(name)}</a></li>\n')
+    return Markup("".join(items))
 
 
 def portal_fragment(site_root: Path, relative: str) -> str:
@@ -45,29 +52,23 @@ def portal_fragment(site_root: Path, relative: str) -> str:
 
 
 def theme_globals(site) -> dict:
-    regions = site.regions
-
-    def region_label(code: str | None) -> Markup:
-        region = regions.get(code)
-        if region is None:
-            return escape(code or "")
-        parent = regions.get(region.parent) if region.level == "county" else None
-        name = (parent.name if parent else "") + region.name
-        if region.level == "partner":
-            name = region.province_name + region.name
-        return escape(name) + (Markup('<span class="key">重点帮扶县</span>') if region.key else "")
-
+    """The names every template sees; the per-item HTML (theme_items.py) among them."""
+    items = ItemRenderer(site)
     return {
         "S": site.settings,
-        "nav": [{"path": path, "name": name} for path, name in NAV],
+        "site_nav": site_nav,
         "link": link,
         "record_path": record_path,
-        "region_label": region_label,
-        "regions": regions,
+        "region_label": items.region_label,
+        "project_item": items.project_item,
+        "org_item": items.org_item,
+        "recommended": items.recommended,
+        "date": items.date,
+        "status": items.status,
+        "regions": site.regions,
         "orgs": site.organizations,
         "projects": site.projects,
         "FIELD_SLUGS": {f.name: f.slug for f in site.vocabulary.fields},
-        "STATUS_NAMES": STATUS_NAMES,
         "SECTION_NAMES": SECTION_NAMES,
         "portal_header": portal_fragment(site.root, site.settings.get("portal_header", "")),
         "portal_footer": portal_fragment(site.root, site.settings.get("portal_footer", "")),
@@ -77,7 +78,7 @@ def theme_globals(site) -> dict:
 
 def environment(site) -> Environment:
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=StrictUndefined,
-                      trim_blocks=True, lstrip_blocks=True)
+                      trim_blocks=True, lstrip_blocks=True, auto_reload=False)
     env.globals.update(theme_globals(site))
     env.filters["markdown"] = lambda text, top=2: Markup(render_markdown(text, top))
     return env
