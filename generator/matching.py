@@ -74,6 +74,8 @@ class MatchIndex:
     demand_orgs: dict[str, list[dict]] = field(default_factory=dict)
     offer_demands: dict[str, list[dict]] = field(default_factory=dict)
     org_demands: dict[str, list[dict]] = field(default_factory=dict)
+    # where index_json finds the JSON text of lists serialized before (match_texts.ListTexts)
+    texts: object | None = field(default=None, compare=False, repr=False)
 
 
 def compute_matches(site, today: dt.date, weights: MatchWeights, every_demand: bool = False,
