@@ -74,6 +74,19 @@ class StateWriter:
         return SideState(ids, [digest for digest, _c, _s in rows], starts, columns, scores, collection=collection)
 
 
+def touched(prior: SideState, count: int, unchanged: set[str], scored: list[np.ndarray]) -> np.ndarray:
+    """Which of the `count` candidates may have another list than in prior's computation:
+    those in a pair of a demand scored again (`scored`: their candidate numbers) or of a
+    demand of prior's that is not among the `unchanged` ids (edited, closed or removed).
+    Every other candidate has the very pairs it had, and so the same list."""
+    mask = np.zeros(count, dtype=bool)
+    gone = np.array([ident not in unchanged for ident in prior.ids], dtype=bool)
+    mask[prior.columns[np.repeat(gone, np.diff(prior.starts))]] = True
+    for columns in scored:
+        mask[columns] = True
+    return mask
+
+
 def earlier_list(previous: list[dict] | None, picked: list[tuple[int, int, float]], ident, unchanged: set[int]
                  ) -> list[dict] | None:
     """The list the computation that left the state made for the same demand or candidate,

@@ -42,7 +42,7 @@ from scipy import sparse
 from .collector import paused
 from .match_inputs import Demands, Side, current_demands, is_current, offer_document, org_document
 from .match_reasons import Reasons
-from .match_state import SideState, StateWriter, chosen, earlier_list
+from .match_state import SideState, StateWriter, chosen, earlier_list, touched
 from .tokens import GENERIC, terms
 
 KINDS = ("offers", "orgs")  # the kinds of candidate
@@ -135,23 +135,33 @@ def _match_side(site, kind: str, side: Side, demands: Demands, weights: MatchWei
                 earlier: tuple[dict, dict] | None) -> None:
     """One kind of candidate against every demand, both directions, into result; each
     demand's eligible pairs into writer. Demands unchanged since `prior` are not scored again,
-    and lists that stay as they were are taken from `earlier` (prior's computation's lists)."""
-    query_rows = side.collection.query_rows(demands.queries)
+    and lists that stay as they were are taken from `earlier` (prior's computation's lists):
+    an unchanged demand's own list always, a candidate's when no demand changed among its
+    pairs before or after (match_state.touched), else when it comes out the same."""
+    into_demands = result.demand_offers if kind == "offers" else result.demand_orgs
+    into_candidates = result.offer_demands if kind == "offers" else result.org_demands
+    before_demands, before_candidates = earlier if earlier is not None else ({}, {})
+    kept = {row: prior.kept(demands.records[row]) for group in demands.groups.values() for row in group} \
+        if prior is not None else {}
+    unchanged = {row for row, found in kept.items() if found is not None}  # rows kept from prior
+    query_rows = _query_rows(side, demands, None if prior is None else set(kept) - unchanged)
     forward: dict[int, list[tuple[int, int, float]]] = {}
-    unchanged: set[int] = set()  # rows kept from prior
     pairs: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    scored: list[np.ndarray] = []  # the candidates of the pairs scored here
     for (county, field_number), group in sorted(demands.groups.items()):
         rows = []
         for row in group:
-            kept = prior.kept(demands.records[row]) if prior is not None else None
-            if kept is None:
+            if row not in unchanged:
                 rows.append(row)
                 continue
-            columns, scores = kept
-            unchanged.add(row)
+            columns, scores = kept[row]
             writer.add(demands.records[row], columns, scores)
-            forward[row] = chosen(row, columns, scores, weights.count)
             pairs.append((columns, np.full(len(columns), row, dtype=np.int64), scores))
+            found = before_demands.get(demands.records[row].id)
+            if found is not None:  # the same pairs as the earlier computation's, so the same list
+                into_demands[demands.records[row].id] = found
+            else:
+                forward[row] = chosen(row, columns, scores, weights.count)
         if not rows:
             continue
         at_county, at_city, candidates = _candidates(site, side, county, field_number, region_index)
@@ -177,23 +187,34 @@ def _match_side(site, kind: str, side: Side, demands: Demands, weights: MatchWei
             forward[row] = chosen(row, candidates[columns], score[at, columns], weights.count)
         at_rows, at_columns = np.nonzero(eligible)
         pairs.append((candidates[at_columns], rows_a[at_rows], score[at_rows, at_columns]))
-    backward = _reverse(side, demands, weights.count, pairs)
-    into_demands = result.demand_offers if kind == "offers" else result.demand_orgs
-    into_candidates = result.offer_demands if kind == "offers" else result.org_demands
-    before_demands, before_candidates = earlier if earlier is not None and unchanged else ({}, {})
-    forward = _reuse(forward, before_demands, into_demands, lambda row: demands.records[row].id,
-                     lambda _row, column: side.ids[column], unchanged)
-    backward = _reuse(backward, before_candidates, into_candidates, lambda column: side.ids[column],
-                      lambda row, _column: demands.records[row].id, unchanged)
+        scored.append(pairs[-1][0])
+    changed = touched(prior, len(side.ids), {demands.records[row].id for row in unchanged}, scored) \
+        if prior is not None else np.ones(len(side.ids), dtype=bool)
+    changed |= np.array([ident not in before_candidates for ident in side.ids], dtype=bool)
+    for column in np.flatnonzero(~changed).tolist():  # no pair of theirs changed: their earlier list
+        into_candidates[side.ids[column]] = before_candidates[side.ids[column]]
+    backward = _reverse(side, demands, weights.count, pairs, changed)
+    backward = _reuse(backward, before_candidates if unchanged else {}, into_candidates,
+                      lambda column: side.ids[column], lambda row, _column: demands.records[row].id, unchanged)
+    picked = {(r, c) for chosen_ in list(forward.values()) + list(backward.values()) for r, c, _s in chosen_}
+    if prior is not None:
+        query_rows = _query_rows(side, demands, {r for r, _c in picked})
     reasons = Reasons(site, demands, side, _level)
-    reasons.prepare({(r, c) for chosen_ in list(forward.values()) + list(backward.values()) for r, c, _s in chosen_},
-                    query_rows, _gained_rows(side, demands))
-    for row, picked in forward.items():
-        into_demands[demands.records[row].id] = [reasons.recommendation(r, c, score) for r, c, score in picked]
+    reasons.prepare(picked, query_rows, _gained_rows(side, demands))
+    for row, chosen_ in forward.items():
+        into_demands[demands.records[row].id] = [reasons.recommendation(r, c, score) for r, c, score in chosen_]
     for column, candidate_id in enumerate(side.ids):
         if candidate_id not in into_candidates:
             into_candidates[candidate_id] = [reasons.recommendation(r, c, score, backward=True)
                                              for r, c, score in backward.get(column, [])]
+
+
+def _query_rows(side: Side, demands: Demands, rows: set[int] | None) -> sparse.csr_matrix:
+    """The 0/1 term rows of the demands' queries; only of `rows` (the others empty) unless
+    None: after an edit, few are scored or explained again."""
+    if rows is None:
+        return side.collection.query_rows(demands.queries)
+    return side.collection.query_rows([query if row in rows else [] for row, query in enumerate(demands.queries)])
 
 
 def _reuse(lists: dict[int, list], before: dict[str, list[dict]], into: dict[str, list[dict]], name_of,
@@ -255,12 +276,16 @@ def _position(ids: list[str], wanted: str) -> int | None:
     return at if at < len(ids) and ids[at] == wanted else None
 
 
-def _reverse(side: Side, demands: Demands, count: int,
-             pairs: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> dict[int, list[tuple[int, int, float]]]:
-    """Each candidate's demands: key counties first, then score, then demand id (= row order)."""
+def _reverse(side: Side, demands: Demands, count: int, pairs: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
+             wanted: np.ndarray) -> dict[int, list[tuple[int, int, float]]]:
+    """The demands of each wanted candidate (a mask): key counties first, then score, then
+    demand id (= row order)."""
     if not pairs:
         return {}
     cands, rows, scores = (np.concatenate([p[i] for p in pairs]) for i in range(3))
+    if not wanted.all():
+        keep = wanted[cands]
+        cands, rows, scores = cands[keep], rows[keep], scores[keep]
     if not len(cands):  # groups were scored, but no pair reached min_score
         return {}
     order = np.lexsort((rows, -scores, ~demands.key[rows], cands))
