@@ -110,7 +110,7 @@ def _compute(site, today: dt.date, weights: MatchWeights, every_demand: bool, to
     candidates = {"offers": (sorted((o for o in site.offers if is_current(o, today)), key=lambda o: o.id),
                              offer_document),
                   "orgs": (sorted(site.organizations.values(), key=lambda o: o.id), org_document)}
-    kept = {kind: previous[kind].collection for kind in kinds if kind in previous}
+    kept = {kind: previous[kind].arrays for kind in kinds if kind in previous}
     sides = {kind: Side(records, lambda records=records, document=document: [document(r, tokenize) for r in records],
                         region_index, field_index, form_index, kept.get(kind))
              for kind, (records, document) in candidates.items() if kind in kinds}
@@ -126,7 +126,7 @@ def _compute(site, today: dt.date, weights: MatchWeights, every_demand: bool, to
         prior = previous.get(kind)
         _match_side(site, kind, side, demands, weights, region_index, result, prior, writer,
                     earlier.get(kind) if prior is not None else None)
-        states[kind] = writer.state(side.collection)
+        states[kind] = writer.state(side.arrays)
     return result, states
 
 
