@@ -77,11 +77,13 @@ def match_site(site, today: dt.date, use_cache: bool = True) -> MatchIndex:
 
 
 def cached_matches(site, today: dt.date, use_cache: bool = True) -> tuple[MatchIndex, Callable[[], None] | None]:
-    """The site's match index and, when a half of it had to be computed, what keeps it (and
-    the terms of its texts) in the cache for the next build: the build runs that in a forked
-    process while it renders, since pickling takes as long as half the computing. Each
-    kind of candidate's half is cached on its own: after an edit to an offer, the
-    organizations' half is read back."""
+    """The site's match index and, when a half of it had to be computed (or the JSON texts
+    of a half's lists are not stored yet), what keeps it (and the terms of its texts, and
+    the lists' texts once index_json has made them: match_texts.py) in the cache for the
+    next build: the build runs that in a forked process after writing the JSON, while it
+    renders, since pickling takes as long as half the computing. Each kind of candidate's
+    half is cached on its own: after an edit to an offer, the organizations' half is read
+    back."""
     weights = MatchWeights.from_settings(site.settings)
     if not use_cache:
         return compute_matches(site, today, weights), None
@@ -172,7 +174,8 @@ def index_json(index: MatchIndex, today: dt.date) -> bytes:
     demand_offers, demand_orgs = made("demand_offers"), made("demand_orgs")
     demand_rows = [[_opening(ident), b', "offers": ', demand_offers[ident], b', "organizations": ',
                     demand_orgs.get(ident, b"[]"), b"}"] for ident in sorted(demand_offers)]
-    offer_rows = [[_opening(ident), b', "demands": ', text, b"}"] for ident, text in sorted(made("offer_demands").items())]
+    offer_rows = [[_opening(ident), b', "demands": ', text, b"}"]
+                  for ident, text in sorted(made("offer_demands").items())]
     org_rows = [[_opening(ident), b', "demands": ', text, b"}"] for ident, text in sorted(made("org_demands").items())]
     head = json.dumps({"date": today.isoformat(), "weights": _weights(index.weights)}, ensure_ascii=False)
     return b"".join([head[:-1].encode("utf-8"), b',\n"demands": ', *_lines(demand_rows), b',\n"offers": ',
