@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
+from scipy import sparse
 
 from .bm25 import Collection, build_collection
 from .projects import takes_candidates
@@ -130,3 +131,23 @@ def _related_terms(groups: list[list[tuple[str, list[str]]]], demand, own: set[s
                     if term not in own and term not in GENERIC:
                         gained.setdefault(term, said)
     return gained
+
+
+def query_rows(side: Side, demands: Demands, rows: set[int] | None) -> sparse.csr_matrix:
+    """The 0/1 term rows of the demands' queries; only of `rows` (the others empty) unless
+    None: after an edit, few are scored or explained again."""
+    if rows is None:
+        return side.collection.query_rows(demands.queries)
+    return side.collection.query_rows([query if row in rows else [] for row, query in enumerate(demands.queries)])
+
+
+def gained_rows(side: Side, demands: Demands):
+    """0/1 rows (demands x the side's vocabulary) of the terms each demand gained from related groups."""
+    vocabulary = side.collection.vocabulary
+    rows, columns = [], []
+    for row, gained in enumerate(demands.related):
+        for term in gained:
+            if term in vocabulary:
+                rows.append(row)
+                columns.append(vocabulary[term])
+    return sparse.csr_matrix((np.ones(len(rows)), (rows, columns)), shape=(len(demands.records), len(vocabulary)))

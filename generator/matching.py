@@ -37,10 +37,10 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import sparse
 
 from .collector import paused
-from .match_inputs import Demands, Side, current_demands, is_current, offer_document, org_document
+from .match_inputs import (Demands, Side, current_demands, gained_rows, is_current, offer_document,
+                           org_document, query_rows)
 from .match_reasons import Reasons
 from .match_state import SideState, StateWriter, chosen, earlier_list, touched
 from .tokens import GENERIC, terms
@@ -144,7 +144,7 @@ def _match_side(site, kind: str, side: Side, demands: Demands, weights: MatchWei
     kept = {row: prior.kept(demands.records[row]) for group in demands.groups.values() for row in group} \
         if prior is not None else {}
     unchanged = {row for row, found in kept.items() if found is not None}  # rows kept from prior
-    query_rows = _query_rows(side, demands, None if prior is None else set(kept) - unchanged)
+    term_rows = query_rows(side, demands, None if prior is None else set(kept) - unchanged)
     forward: dict[int, list[tuple[int, int, float]]] = {}
     pairs: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     scored: list[np.ndarray] = []  # the candidates of the pairs scored here
@@ -169,7 +169,7 @@ def _match_side(site, kind: str, side: Side, demands: Demands, weights: MatchWei
             continue
         rows_a = np.array(rows, dtype=np.int64)
         selves = np.array([side.collection.self_score(demands.documents[row], GENERIC) for row in rows])
-        text = (query_rows[rows_a] @ side.collection.weights[candidates].T).toarray()
+        text = (term_rows[rows_a] @ side.collection.weights[candidates].T).toarray()
         wanted = demands.forms[rows_a].sum(axis=1, keepdims=True)
         shared = demands.forms[rows_a] @ side.forms[candidates].T
         share = np.divide(shared, wanted, out=np.zeros_like(shared), where=wanted > 0)
@@ -198,23 +198,15 @@ def _match_side(site, kind: str, side: Side, demands: Demands, weights: MatchWei
                       lambda column: side.ids[column], lambda row, _column: demands.records[row].id, unchanged)
     picked = {(r, c) for chosen_ in list(forward.values()) + list(backward.values()) for r, c, _s in chosen_}
     if prior is not None:
-        query_rows = _query_rows(side, demands, {r for r, _c in picked})
+        term_rows = query_rows(side, demands, {r for r, _c in picked})
     reasons = Reasons(site, demands, side, _level)
-    reasons.prepare(picked, query_rows, _gained_rows(side, demands))
+    reasons.prepare(picked, term_rows, gained_rows(side, demands))
     for row, chosen_ in forward.items():
         into_demands[demands.records[row].id] = [reasons.recommendation(r, c, score) for r, c, score in chosen_]
     for column, candidate_id in enumerate(side.ids):
         if candidate_id not in into_candidates:
             into_candidates[candidate_id] = [reasons.recommendation(r, c, score, backward=True)
                                              for r, c, score in backward.get(column, [])]
-
-
-def _query_rows(side: Side, demands: Demands, rows: set[int] | None) -> sparse.csr_matrix:
-    """The 0/1 term rows of the demands' queries; only of `rows` (the others empty) unless
-    None: after an edit, few are scored or explained again."""
-    if rows is None:
-        return side.collection.query_rows(demands.queries)
-    return side.collection.query_rows([query if row in rows else [] for row, query in enumerate(demands.queries)])
 
 
 def _reuse(lists: dict[int, list], before: dict[str, list[dict]], into: dict[str, list[dict]], name_of,
@@ -230,18 +222,6 @@ def _reuse(lists: dict[int, list], before: dict[str, list[dict]], into: dict[str
         else:
             into[name_of(number)] = found
     return rest
-
-
-def _gained_rows(side: Side, demands: Demands):
-    """0/1 rows (demands x the side's vocabulary) of the terms each demand gained from related groups."""
-    vocabulary = side.collection.vocabulary
-    rows, columns = [], []
-    for row, gained in enumerate(demands.related):
-        for term in gained:
-            if term in vocabulary:
-                rows.append(row)
-                columns.append(vocabulary[term])
-    return sparse.csr_matrix((np.ones(len(rows)), (rows, columns)), shape=(len(demands.records), len(vocabulary)))
 
 
 def _candidates(site, side: Side, county: str, field_number: int, region_index: dict[str, int]):
