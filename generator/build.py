@@ -148,10 +148,10 @@ def write_site(site, state: OutputState, staging: Staging, siteurl: str, workers
             matches, store = cached_matches(site, today)
 
         def match_outputs():  # in a forked process, while the parent renders the record pages
-            if store is not None:
-                store()
             mine = TreeWriter(staging, state.output, previous_seal)
             files = index_files(matches, today)
+            if store is not None:  # after the JSON: the cache keeps the texts of its lists too
+                store()
             write_files(mine, files)
             return len(files), mine.stamps, mine.touched
 

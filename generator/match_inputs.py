@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
+from scipy import sparse
 
 from .bm25 import Collection, build_collection
 from .projects import takes_candidates
@@ -34,32 +35,50 @@ def org_document(org, tokenize=terms) -> dict[str, list[str]]:
     return {"title": tokenize(org.name), "summary": tokenize(org.services or ""), "description": []}
 
 
+@dataclass
+class SideArrays:
+    """What a Side works out from its candidates (kept with match_state.SideState while
+    they and the regions and vocabulary are unchanged): their texts as a BM25F collection,
+    who names which region (region -> candidate numbers), fields and forms (0/1 rows)."""
+    collection: Collection
+    naming: dict[int, list[int]]
+    fields: np.ndarray
+    forms: np.ndarray
+
+
 class Side:
     """One kind of candidate as arrays: who names which region, fields, forms, text."""
 
     def __init__(self, records: list, documents: Callable[[], list[dict]], region_index: dict[str, int],
-                 fields: dict[str, int], forms: dict[str, int], collection: Collection | None = None) -> None:
+                 fields: dict[str, int], forms: dict[str, int], kept: SideArrays | None = None) -> None:
         """documents: makes the records' texts (offer_document, org_document), for their
-        collection unless it is given (kept by an earlier computation of the same side)."""
+        collection unless `kept` (an earlier computation's, of the same records) is given."""
         self.records = records
         self.ids = [r.id for r in records]
-        self.collection: Collection = collection if collection is not None else build_collection(documents(), FIELDS)
-        self.naming: dict[int, list[int]] = {}  # region -> candidates whose service_regions name it
-        self.fields = np.zeros((len(records), len(fields) + 1), dtype=bool)
-        self.forms = np.zeros((len(records), len(forms)), dtype=np.float64)
-        for number, record in enumerate(records):
-            for code in dict.fromkeys(record.service_regions):
-                if code in region_index:
-                    self.naming.setdefault(region_index[code], []).append(number)
-            for name in record.fields:
-                if name in fields:
-                    self.fields[number, fields[name]] = True
-            for name in record.forms:
-                if name in forms:
-                    self.forms[number, forms[name]] = 1.0
+        self.arrays = kept if kept is not None else _arrays(records, documents, region_index, fields, forms)
+        self.collection, self.naming = self.arrays.collection, self.arrays.naming
+        self.fields, self.forms = self.arrays.fields, self.arrays.forms
 
     def named(self, region: int | None) -> np.ndarray:
         return np.array(self.naming.get(region, []), dtype=np.int64)
+
+
+def _arrays(records: list, documents: Callable[[], list[dict]], region_index: dict[str, int],
+            fields: dict[str, int], forms: dict[str, int]) -> SideArrays:
+    naming: dict[int, list[int]] = {}
+    field_rows = np.zeros((len(records), len(fields) + 1), dtype=bool)
+    form_rows = np.zeros((len(records), len(forms)), dtype=np.float64)
+    for number, record in enumerate(records):
+        for code in dict.fromkeys(record.service_regions):
+            if code in region_index:
+                naming.setdefault(region_index[code], []).append(number)
+        for name in record.fields:
+            if name in fields:
+                field_rows[number, fields[name]] = True
+        for name in record.forms:
+            if name in forms:
+                form_rows[number, forms[name]] = 1.0
+    return SideArrays(build_collection(documents(), FIELDS), naming, field_rows, form_rows)
 
 
 @dataclass
@@ -112,3 +131,23 @@ def _related_terms(groups: list[list[tuple[str, list[str]]]], demand, own: set[s
                     if term not in own and term not in GENERIC:
                         gained.setdefault(term, said)
     return gained
+
+
+def query_rows(side: Side, demands: Demands, rows: set[int] | None) -> sparse.csr_matrix:
+    """The 0/1 term rows of the demands' queries; only of `rows` (the others empty) unless
+    None: after an edit, few are scored or explained again."""
+    if rows is None:
+        return side.collection.query_rows(demands.queries)
+    return side.collection.query_rows([query if row in rows else [] for row, query in enumerate(demands.queries)])
+
+
+def gained_rows(side: Side, demands: Demands):
+    """0/1 rows (demands x the side's vocabulary) of the terms each demand gained from related groups."""
+    vocabulary = side.collection.vocabulary
+    rows, columns = [], []
+    for row, gained in enumerate(demands.related):
+        for term in gained:
+            if term in vocabulary:
+                rows.append(row)
+                columns.append(vocabulary[term])
+    return sparse.csr_matrix((np.ones(len(rows)), (rows, columns)), shape=(len(demands.records), len(vocabulary)))

@@ -5,12 +5,15 @@ A demand's scores against the candidates, and so its own list, depend on the dem
 and on everything else but the other demands: the candidates of that kind (whose texts
 make the BM25F collection), regions, vocabulary, weights, the reference date and the
 code. Those together are the state's key (matchindex.side_digest, the name it is cached
-under), and the candidates' BM25F collection is kept with it. While the key is unchanged,
+under), and what the candidates are as arrays (their BM25F collection, regions, fields and
+forms: match_inputs.SideArrays) is kept with it. While the key is unchanged,
 a demand whose digest (every field, fingerprint.record_digest) is unchanged keeps the
-pairs it is eligible for; its list and the candidates' lists are ranked again from them,
-and a list that names the same records with the same scores, all of unchanged demands, is
-the list the previous computation made (read from its cached half); reasons are worked
-out again only for the other lists. Any change to a candidate of that kind, a region or a
+pairs it is eligible for, and so its list: the one the previous computation made (read
+from its cached half). A candidate none of whose pairs, before or after, belongs to a
+demand scored again or gone keeps its list too (touched); the other candidates' lists are
+ranked again from the pairs, and one that names the same records with the same scores, all
+of unchanged demands, is again the previous list (earlier_list); reasons are worked out
+only for the rest. Any change to a candidate of that kind, a region or a
 setting changes the key, and the half is computed from nothing. Either way the index is
 the one a computation from nothing gives (a test edits, adds and removes demands and
 compares).
@@ -21,8 +24,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .bm25 import Collection
 from .fingerprint import record_digest
+from .match_inputs import SideArrays
 
 
 @dataclass
@@ -35,7 +38,7 @@ class SideState:
     columns: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))  # candidate numbers
     scores: np.ndarray = field(default_factory=lambda: np.zeros(0))
     half: str = ""  # the cache key of the half computed with this state (matchindex)
-    collection: Collection | None = None  # the candidates' texts as a BM25F collection
+    arrays: SideArrays | None = None  # the candidates' collection, regions, fields and forms
 
     def kept(self, demand) -> tuple[np.ndarray, np.ndarray] | None:
         """The demand's eligible (candidate numbers, scores), when it is unchanged."""
@@ -64,14 +67,27 @@ class StateWriter:
     def add(self, demand, columns: np.ndarray, scores: np.ndarray) -> None:
         self.rows[demand.id] = (record_digest(demand), columns, scores)
 
-    def state(self, collection: Collection | None = None) -> SideState:
+    def state(self, arrays: SideArrays | None = None) -> SideState:
         ids = sorted(self.rows)
         rows = [self.rows[ident] for ident in ids]
         lengths = np.array([len(columns) for _digest, columns, _scores in rows], dtype=np.int64)
         starts = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
         columns = np.concatenate([c for _d, c, _s in rows]).astype(np.int32) if rows else np.zeros(0, np.int32)
         scores = np.concatenate([s for _d, _c, s in rows]) if rows else np.zeros(0)
-        return SideState(ids, [digest for digest, _c, _s in rows], starts, columns, scores, collection=collection)
+        return SideState(ids, [digest for digest, _c, _s in rows], starts, columns, scores, arrays=arrays)
+
+
+def touched(prior: SideState, count: int, unchanged: set[str], scored: list[np.ndarray]) -> np.ndarray:
+    """Which of the `count` candidates may have another list than in prior's computation:
+    those in a pair of a demand scored again (`scored`: their candidate numbers) or of a
+    demand of prior's that is not among the `unchanged` ids (edited, closed or removed).
+    Every other candidate has the very pairs it had, and so the same list."""
+    mask = np.zeros(count, dtype=bool)
+    gone = np.array([ident not in unchanged for ident in prior.ids], dtype=bool)
+    mask[prior.columns[np.repeat(gone, np.diff(prior.starts))]] = True
+    for columns in scored:
+        mask[columns] = True
+    return mask
 
 
 def earlier_list(previous: list[dict] | None, picked: list[tuple[int, int, float]], ident, unchanged: set[int]

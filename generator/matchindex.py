@@ -7,13 +7,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 from . import cachefile
 from .fingerprint import record_digest
+from .match_inputs import is_current, wants_candidates
 from .match_state import SideState
+from .match_texts import HalfTexts, ListTexts, list_text
 from .matching import KINDS, MatchIndex, MatchWeights, compute_matches, compute_with_states
 from .sources import CACHE_DIR, code_digest
 from .tokens import TermCache
@@ -32,24 +35,28 @@ def side_digest(site, today: dt.date, weights: MatchWeights, kind: str) -> str:
     """Everything one kind of candidate's half of the index is computed from but the demands:
     code, weights, date, regions, vocabulary and every field of every candidate of that
     kind (fingerprint.record_digest, as for the pages: a field added to a record cannot be
-    forgotten here). The offers' half does not read organizations, nor theirs offers."""
+    forgotten here). The offers' half does not read organizations, nor theirs offers, nor
+    offers that are not candidates (closed, full or past their deadline on `today`, which
+    is part of the digest): an edit to one of those leaves the half as it was."""
     digest = hashlib.sha256(f"{code_digest()}\0{kind}\0{weights}\0{today}\0".encode())
     digest.update(repr(sorted((r.code, r.level, r.parent, r.key, r.name) for r in site.regions.by_code.values()))
                   .encode())
     digest.update(repr(site.vocabulary).encode())
     for key in sorted(site.projects) if kind == "offers" else ():
-        if site.projects[key].kind != "demand":
+        if site.projects[key].kind != "demand" and is_current(site.projects[key], today):
             digest.update(key.encode() + b"\0" + record_digest(site.projects[key]).encode())
     for key in sorted(site.organizations) if kind == "orgs" else ():
         digest.update(key.encode() + b"\0" + record_digest(site.organizations[key]).encode())
     return digest.hexdigest()
 
 
-def demands_digest(site) -> str:
-    """Every field of every demand; with a side_digest, everything a half is computed from."""
+def demands_digest(site, today: dt.date) -> str:
+    """Every field of every demand the index recommends candidates to on `today` (the
+    others are not read: their pages show who took them); with a side_digest, everything a
+    half is computed from."""
     digest = hashlib.sha256()
     for key in sorted(site.projects):
-        if site.projects[key].kind == "demand":
+        if site.projects[key].kind == "demand" and wants_candidates(site.projects[key], today):
             digest.update(key.encode() + b"\0" + record_digest(site.projects[key]).encode())
     return digest.hexdigest()
 
@@ -70,45 +77,61 @@ def match_site(site, today: dt.date, use_cache: bool = True) -> MatchIndex:
 
 
 def cached_matches(site, today: dt.date, use_cache: bool = True) -> tuple[MatchIndex, Callable[[], None] | None]:
-    """The site's match index and, when a half of it had to be computed, what keeps it (and
-    the terms of its texts) in the cache for the next build: the build runs that in a forked
-    process while it renders, since pickling takes as long as half the computing. Each
-    kind of candidate's half is cached on its own: after an edit to an offer, the
-    organizations' half is read back."""
+    """The site's match index and, when a half of it had to be computed (or the JSON texts
+    of a half's lists are not stored yet), what keeps it (and the terms of its texts, and
+    the lists' texts once index_json has made them: match_texts.py) in the cache for the
+    next build: the build runs that in a forked process after writing the JSON, while it
+    renders, since pickling takes as long as half the computing. Each kind of candidate's
+    half is cached on its own: after an edit to an offer, the organizations' half is read
+    back."""
     weights = MatchWeights.from_settings(site.settings)
     if not use_cache:
         return compute_matches(site, today, weights), None
     folder = Path(site.root) / CACHE_DIR / MATCH_CACHE
     sides = {kind: side_digest(site, today, weights, kind) for kind in KINDS}
-    demands = demands_digest(site)
+    demands = demands_digest(site, today)
     keys = {kind: hashlib.sha256(f"{sides[kind]}\0{demands}".encode()).hexdigest() for kind in KINDS}
     halves = {kind: cachefile.load(folder / key) for kind, key in keys.items()}
+    texts_at = {kind: folder / f"texts-{key}" for kind, key in keys.items()}
     missing = tuple(kind for kind in KINDS if not isinstance(halves[kind], Half))
     if not missing:
-        return _index(weights, halves), None
+        texts = ListTexts([HalfTexts(_lists(halves[kind], kind), texts_at[kind], texts_at[kind],
+                                     _lists(halves[kind], kind), texts_at[kind].exists()) for kind in KINDS])
+        unstored = any(not half.stored for half in texts.halves)
+        return _index(weights, halves, texts), (texts.save if unstored else None)
     tokens = TermCache(Path(site.root) / CACHE_DIR / TERMS_CACHE / f"{code_digest()}.pickle")
     previous = {kind: cachefile.load(folder / f"state-{sides[kind]}") for kind in missing}  # named by its key
     previous = {kind: state for kind, state in previous.items() if isinstance(state, SideState)}
     earlier = {kind: cachefile.load(folder / state.half) for kind, state in previous.items() if state.half}
+    earlier = {kind: half for kind, half in earlier.items() if isinstance(half, Half)}
     computed, states = compute_with_states(site, today, weights, tokenize=tokens.terms, kinds=missing,
                                            previous=previous,
                                            earlier={kind: (half.demands, half.candidates)
-                                                    for kind, half in earlier.items() if isinstance(half, Half)})
+                                                    for kind, half in earlier.items()})
     for kind in missing:
         halves[kind] = _half(computed, *_HALVES[kind])
         states[kind].half = keys[kind]  # the next build reads this half's lists where they stay
+    texts = ListTexts([HalfTexts(_lists(halves[kind], kind), texts_at[kind], texts_at[kind],
+                                 _lists(halves[kind], kind), texts_at[kind].exists()) if kind not in missing
+                       else HalfTexts(_lists(halves[kind], kind), texts_at[kind],
+                                      folder / f"texts-{previous[kind].half}" if kind in earlier else None,
+                                      _lists(earlier[kind], kind) if kind in earlier else {})
+                       for kind in KINDS])
 
     def store() -> None:
+        """Keeps what was computed; the lists' texts too, once index_json has made them."""
         tokens.save()
         for kind in missing:
             cachefile.dump(folder / keys[kind], halves[kind])
             cachefile.dump(folder / f"state-{sides[kind]}", states[kind])
-        _keep_only(folder, set(keys.values()) | {f"state-{side}" for side in sides.values()})
-    return _index(weights, halves), store
+        texts.save()
+        _keep_only(folder, set(keys.values()) | {f"state-{side}" for side in sides.values()}
+                   | {path.name for path in texts_at.values()})
+    return _index(weights, halves, texts), store
 
 
-def _index(weights: MatchWeights, halves: dict[str, "Half"]) -> MatchIndex:
-    index = MatchIndex(weights)
+def _index(weights: MatchWeights, halves: dict[str, "Half"], texts: ListTexts) -> MatchIndex:
+    index = MatchIndex(weights, texts=texts)
     for kind, (demands, candidates) in _HALVES.items():
         setattr(index, demands, halves[kind].demands)
         setattr(index, candidates, halves[kind].candidates)
@@ -116,6 +139,12 @@ def _index(weights: MatchWeights, halves: dict[str, "Half"]) -> MatchIndex:
 
 
 _HALVES = {"offers": ("demand_offers", "offer_demands"), "orgs": ("demand_orgs", "org_demands")}
+
+
+def _lists(half: Half, kind: str) -> dict[str, dict[str, list]]:
+    """A half's lists by the MatchIndex attribute they fill."""
+    demands, candidates = _HALVES[kind]
+    return {demands: half.demands, candidates: half.candidates}
 
 
 def _half(index: MatchIndex, demands: str, candidates: str) -> Half:
@@ -133,19 +162,46 @@ def _keep_only(folder: Path, names: set[str]) -> None:
 
 
 def index_json(index: MatchIndex, today: dt.date) -> bytes:
-    """data/match-index.json: one object; each demand, offer and organization on its own line."""
-    def lines(entries: dict[str, list[dict]], key: str) -> str:
-        rows = [json.dumps({"id": ident, key: entries[ident]}, ensure_ascii=False) for ident in sorted(entries)]
-        return "[\n" + ",\n".join(rows) + "\n]" if rows else "[]"
+    """data/match-index.json: one object; each demand, offer and organization on its own line.
+    A list's text is the one serialized before when index.texts has it (match_texts.py)."""
+    texts = index.texts if isinstance(index.texts, ListTexts) else None
 
-    demand_rows = [json.dumps({"id": ident, "offers": index.demand_offers[ident],
-                               "organizations": index.demand_orgs.get(ident, [])}, ensure_ascii=False)
-                   for ident in sorted(index.demand_offers)]
+    def made(attribute: str) -> dict[str, bytes | memoryview]:
+        if texts is not None:
+            return texts.texts(attribute)
+        return {ident: list_text(items) for ident, items in getattr(index, attribute).items()}
+
+    demand_offers, demand_orgs = made("demand_offers"), made("demand_orgs")
+    demand_rows = [[_opening(ident), b', "offers": ', demand_offers[ident], b', "organizations": ',
+                    demand_orgs.get(ident, b"[]"), b"}"] for ident in sorted(demand_offers)]
+    offer_rows = [[_opening(ident), b', "demands": ', text, b"}"]
+                  for ident, text in sorted(made("offer_demands").items())]
+    org_rows = [[_opening(ident), b', "demands": ', text, b"}"] for ident, text in sorted(made("org_demands").items())]
     head = json.dumps({"date": today.isoformat(), "weights": _weights(index.weights)}, ensure_ascii=False)
-    text = (head[:-1] + ',\n"demands": ' + ("[\n" + ",\n".join(demand_rows) + "\n]" if demand_rows else "[]")
-            + ',\n"offers": ' + lines(index.offer_demands, "demands")
-            + ',\n"organizations": ' + lines(index.org_demands, "demands") + "\n}\n")
-    return text.encode("utf-8")
+    return b"".join([head[:-1].encode("utf-8"), b',\n"demands": ', *_lines(demand_rows), b',\n"offers": ',
+                     *_lines(offer_rows), b',\n"organizations": ', *_lines(org_rows), b"\n}\n"])
+
+
+_ESCAPED = re.compile(r'[\x00-\x1f"\\]')  # what json.dumps writes other than as itself (ensure_ascii=False)
+
+
+def _opening(ident: str) -> bytes:
+    """'{"id": ' and the id as json.dumps writes it."""
+    quoted = json.dumps(ident, ensure_ascii=False) if _ESCAPED.search(ident) else f'"{ident}"'
+    return b'{"id": ' + quoted.encode("utf-8")
+
+
+def _lines(rows: list[list]) -> list:
+    """The parts of a JSON array of rows, one row a line."""
+    if not rows:
+        return [b"[]"]
+    parts = [b"[\n"]
+    for number, row in enumerate(rows):
+        if number:
+            parts.append(b",\n")
+        parts.extend(row)
+    parts.append(b"\n]")
+    return parts
 
 
 def _weights(weights: MatchWeights) -> dict:

@@ -37,12 +37,12 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import sparse
 
 from .collector import paused
-from .match_inputs import Demands, Side, current_demands, is_current, offer_document, org_document
+from .match_inputs import (Demands, Side, current_demands, gained_rows, is_current, offer_document,
+                           org_document, query_rows)
 from .match_reasons import Reasons
-from .match_state import SideState, StateWriter, chosen, earlier_list
+from .match_state import SideState, StateWriter, chosen, earlier_list, touched
 from .tokens import GENERIC, terms
 
 KINDS = ("offers", "orgs")  # the kinds of candidate
@@ -74,6 +74,8 @@ class MatchIndex:
     demand_orgs: dict[str, list[dict]] = field(default_factory=dict)
     offer_demands: dict[str, list[dict]] = field(default_factory=dict)
     org_demands: dict[str, list[dict]] = field(default_factory=dict)
+    # where index_json finds the JSON text of lists serialized before (match_texts.ListTexts)
+    texts: object | None = field(default=None, compare=False, repr=False)
 
 
 def compute_matches(site, today: dt.date, weights: MatchWeights, every_demand: bool = False,
@@ -108,7 +110,7 @@ def _compute(site, today: dt.date, weights: MatchWeights, every_demand: bool, to
     candidates = {"offers": (sorted((o for o in site.offers if is_current(o, today)), key=lambda o: o.id),
                              offer_document),
                   "orgs": (sorted(site.organizations.values(), key=lambda o: o.id), org_document)}
-    kept = {kind: previous[kind].collection for kind in kinds if kind in previous}
+    kept = {kind: previous[kind].arrays for kind in kinds if kind in previous}
     sides = {kind: Side(records, lambda records=records, document=document: [document(r, tokenize) for r in records],
                         region_index, field_index, form_index, kept.get(kind))
              for kind, (records, document) in candidates.items() if kind in kinds}
@@ -124,7 +126,7 @@ def _compute(site, today: dt.date, weights: MatchWeights, every_demand: bool, to
         prior = previous.get(kind)
         _match_side(site, kind, side, demands, weights, region_index, result, prior, writer,
                     earlier.get(kind) if prior is not None else None)
-        states[kind] = writer.state(side.collection)
+        states[kind] = writer.state(side.arrays)
     return result, states
 
 
@@ -133,23 +135,33 @@ def _match_side(site, kind: str, side: Side, demands: Demands, weights: MatchWei
                 earlier: tuple[dict, dict] | None) -> None:
     """One kind of candidate against every demand, both directions, into result; each
     demand's eligible pairs into writer. Demands unchanged since `prior` are not scored again,
-    and lists that stay as they were are taken from `earlier` (prior's computation's lists)."""
-    query_rows = side.collection.query_rows(demands.queries)
+    and lists that stay as they were are taken from `earlier` (prior's computation's lists):
+    an unchanged demand's own list always, a candidate's when no demand changed among its
+    pairs before or after (match_state.touched), else when it comes out the same."""
+    into_demands = result.demand_offers if kind == "offers" else result.demand_orgs
+    into_candidates = result.offer_demands if kind == "offers" else result.org_demands
+    before_demands, before_candidates = earlier if earlier is not None else ({}, {})
+    kept = {row: prior.kept(demands.records[row]) for group in demands.groups.values() for row in group} \
+        if prior is not None else {}
+    unchanged = {row for row, found in kept.items() if found is not None}  # rows kept from prior
+    term_rows = query_rows(side, demands, None if prior is None else set(kept) - unchanged)
     forward: dict[int, list[tuple[int, int, float]]] = {}
-    unchanged: set[int] = set()  # rows kept from prior
     pairs: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    scored: list[np.ndarray] = []  # the candidates of the pairs scored here
     for (county, field_number), group in sorted(demands.groups.items()):
         rows = []
         for row in group:
-            kept = prior.kept(demands.records[row]) if prior is not None else None
-            if kept is None:
+            if row not in unchanged:
                 rows.append(row)
                 continue
-            columns, scores = kept
-            unchanged.add(row)
+            columns, scores = kept[row]
             writer.add(demands.records[row], columns, scores)
-            forward[row] = chosen(row, columns, scores, weights.count)
             pairs.append((columns, np.full(len(columns), row, dtype=np.int64), scores))
+            found = before_demands.get(demands.records[row].id)
+            if found is not None:  # the same pairs as the earlier computation's, so the same list
+                into_demands[demands.records[row].id] = found
+            else:
+                forward[row] = chosen(row, columns, scores, weights.count)
         if not rows:
             continue
         at_county, at_city, candidates = _candidates(site, side, county, field_number, region_index)
@@ -157,7 +169,7 @@ def _match_side(site, kind: str, side: Side, demands: Demands, weights: MatchWei
             continue
         rows_a = np.array(rows, dtype=np.int64)
         selves = np.array([side.collection.self_score(demands.documents[row], GENERIC) for row in rows])
-        text = (query_rows[rows_a] @ side.collection.weights[candidates].T).toarray()
+        text = (term_rows[rows_a] @ side.collection.weights[candidates].T).toarray()
         wanted = demands.forms[rows_a].sum(axis=1, keepdims=True)
         shared = demands.forms[rows_a] @ side.forms[candidates].T
         share = np.divide(shared, wanted, out=np.zeros_like(shared), where=wanted > 0)
@@ -175,19 +187,22 @@ def _match_side(site, kind: str, side: Side, demands: Demands, weights: MatchWei
             forward[row] = chosen(row, candidates[columns], score[at, columns], weights.count)
         at_rows, at_columns = np.nonzero(eligible)
         pairs.append((candidates[at_columns], rows_a[at_rows], score[at_rows, at_columns]))
-    backward = _reverse(side, demands, weights.count, pairs)
-    into_demands = result.demand_offers if kind == "offers" else result.demand_orgs
-    into_candidates = result.offer_demands if kind == "offers" else result.org_demands
-    before_demands, before_candidates = earlier if earlier is not None and unchanged else ({}, {})
-    forward = _reuse(forward, before_demands, into_demands, lambda row: demands.records[row].id,
-                     lambda _row, column: side.ids[column], unchanged)
-    backward = _reuse(backward, before_candidates, into_candidates, lambda column: side.ids[column],
-                      lambda row, _column: demands.records[row].id, unchanged)
+        scored.append(pairs[-1][0])
+    changed = touched(prior, len(side.ids), {demands.records[row].id for row in unchanged}, scored) \
+        if prior is not None else np.ones(len(side.ids), dtype=bool)
+    changed |= np.array([ident not in before_candidates for ident in side.ids], dtype=bool)
+    for column in np.flatnonzero(~changed).tolist():  # no pair of theirs changed: their earlier list
+        into_candidates[side.ids[column]] = before_candidates[side.ids[column]]
+    backward = _reverse(side, demands, weights.count, pairs, changed)
+    backward = _reuse(backward, before_candidates if unchanged else {}, into_candidates,
+                      lambda column: side.ids[column], lambda row, _column: demands.records[row].id, unchanged)
+    picked = {(r, c) for chosen_ in list(forward.values()) + list(backward.values()) for r, c, _s in chosen_}
+    if prior is not None:
+        term_rows = query_rows(side, demands, {r for r, _c in picked})
     reasons = Reasons(site, demands, side, _level)
-    reasons.prepare({(r, c) for chosen_ in list(forward.values()) + list(backward.values()) for r, c, _s in chosen_},
-                    query_rows, _gained_rows(side, demands))
-    for row, picked in forward.items():
-        into_demands[demands.records[row].id] = [reasons.recommendation(r, c, score) for r, c, score in picked]
+    reasons.prepare(picked, term_rows, gained_rows(side, demands))
+    for row, chosen_ in forward.items():
+        into_demands[demands.records[row].id] = [reasons.recommendation(r, c, score) for r, c, score in chosen_]
     for column, candidate_id in enumerate(side.ids):
         if candidate_id not in into_candidates:
             into_candidates[candidate_id] = [reasons.recommendation(r, c, score, backward=True)
@@ -207,18 +222,6 @@ def _reuse(lists: dict[int, list], before: dict[str, list[dict]], into: dict[str
         else:
             into[name_of(number)] = found
     return rest
-
-
-def _gained_rows(side: Side, demands: Demands):
-    """0/1 rows (demands x the side's vocabulary) of the terms each demand gained from related groups."""
-    vocabulary = side.collection.vocabulary
-    rows, columns = [], []
-    for row, gained in enumerate(demands.related):
-        for term in gained:
-            if term in vocabulary:
-                rows.append(row)
-                columns.append(vocabulary[term])
-    return sparse.csr_matrix((np.ones(len(rows)), (rows, columns)), shape=(len(demands.records), len(vocabulary)))
 
 
 def _candidates(site, side: Side, county: str, field_number: int, region_index: dict[str, int]):
@@ -253,12 +256,16 @@ def _position(ids: list[str], wanted: str) -> int | None:
     return at if at < len(ids) and ids[at] == wanted else None
 
 
-def _reverse(side: Side, demands: Demands, count: int,
-             pairs: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> dict[int, list[tuple[int, int, float]]]:
-    """Each candidate's demands: key counties first, then score, then demand id (= row order)."""
+def _reverse(side: Side, demands: Demands, count: int, pairs: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
+             wanted: np.ndarray) -> dict[int, list[tuple[int, int, float]]]:
+    """The demands of each wanted candidate (a mask): key counties first, then score, then
+    demand id (= row order)."""
     if not pairs:
         return {}
     cands, rows, scores = (np.concatenate([p[i] for p in pairs]) for i in range(3))
+    if not wanted.all():
+        keep = wanted[cands]
+        cands, rows, scores = cands[keep], rows[keep], scores[keep]
     if not len(cands):  # groups were scored, but no pair reached min_score
         return {}
     order = np.lexsort((rows, -scores, ~demands.key[rows], cands))

@@ -1,0 +1,79 @@
+"""What a build after an edit takes from the match index's cache: nothing is computed for
+an edit the index does not read, and the JSON serializes again only the lists that changed;
+either way the published index is the one computed from nothing."""
+from __future__ import annotations
+
+import pytest
+
+from generator import match_texts, matchindex
+from generator.build import reference_date
+from generator.matchindex import cached_matches, index_json, match_site
+from generator.site import load_site
+from support import copy_sample_site
+
+
+def edit_file(path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def published(site_dir):
+    """The index and its JSON as a build makes them: computed or read back, the JSON
+    written, then the cache stored (which keeps the lists' texts too)."""
+    site, problems = load_site(site_dir)
+    assert not problems.errors
+    today = reference_date(site)
+    index, store = cached_matches(site, today)
+    text = index_json(index, today)
+    if store is not None:
+        store()
+    return site, today, index, text
+
+
+@pytest.mark.parametrize("path, old, new", [
+    ("data/projects/offers.yaml", "  title: 鄄城县人居环境志愿服务队\n", "  title: 鄄城县人居环境志愿服务队（第二期）\n"),
+    ("data/projects/370783.yaml", "  title: 寿光市设施蔬菜农药减量与废旧棚膜回收\n",
+     "  title: 寿光市设施蔬菜农药减量与废旧棚膜回收（第二期）\n"),
+])
+def test_an_edit_to_a_record_the_index_does_not_read_computes_nothing(tmp_path, monkeypatch, path, old, new):
+    """A closed offer is no candidate and a completed demand gets no recommendations:
+    editing either leaves both halves of the index as they were."""
+    site_dir = copy_sample_site(tmp_path / "site")
+    _site, _today, _index, before = published(site_dir)
+    edit_file(site_dir / path, old, new)
+    calls = []
+    real = matchindex.compute_with_states
+    monkeypatch.setattr(matchindex, "compute_with_states", lambda *a, **k: calls.append(k["kinds"]) or real(*a, **k))
+    site, today, _index, after = published(site_dir)
+    monkeypatch.undo()
+    assert calls == []
+    assert after == before == index_json(match_site(site, today, use_cache=False), today)
+
+
+def test_the_json_serializes_again_only_the_lists_an_edit_changed(tmp_path, monkeypatch):
+    site_dir = copy_sample_site(tmp_path / "site")
+    published(site_dir)
+    edit_file(site_dir / "data/projects/371726.yaml", "并与爱心单位建立长期结对关系。", "并与爱心单位建立长期结对关系和养老服务。")
+    serialized = []
+    real = match_texts.list_text
+    monkeypatch.setattr(match_texts, "list_text", lambda items: serialized.append(items) or real(items))
+    site, today, index, text = published(site_dir)
+    monkeypatch.undo()
+    lists = sum(len(getattr(index, name)) for name in ("demand_offers", "demand_orgs", "offer_demands",
+                                                        "org_demands"))
+    assert 0 < len(serialized) < lists / 4
+    assert text == index_json(match_site(site, today, use_cache=False), today)
+    _site, _today, _index, again = published(site_dir)  # nothing changed: every text is read back
+    assert again == text
+
+
+def test_damaged_texts_in_the_cache_are_serialized_again(tmp_path):
+    site_dir = copy_sample_site(tmp_path / "site")
+    _site, _today, _index, before = published(site_dir)
+    stored = sorted((site_dir / ".zhuanlan-cache" / "match").glob("texts-*"))
+    assert len(stored) == 2
+    for path in stored:
+        path.write_bytes(path.read_bytes()[:-40] + b"x" * 40)
+    _site, _today, _index, after = published(site_dir)
+    assert after == before
