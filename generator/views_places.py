@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections import Counter
+from itertools import chain
+from operator import attrgetter
 
 from . import urls
 from .charts import bar_chart
@@ -21,6 +24,7 @@ from .fingerprint import record_digest
 from .stats import group_by_region, is_matched, region_figures, site_stats
 
 LEVEL_TITLES = {"province": "全省", "city": "市", "county": "县区", "partner": "省外协作地区"}
+_FIELDS = attrgetter("fields")
 REGION_SHOWN = 30  # a region page lists at most this many records of each kind (its context holds no more)
 
 
@@ -108,22 +112,26 @@ def _field_page(field, demands: list, offers: list, org_count: int, policies: li
                       "crumbs": [{"path": None, "name": field.name}]})
 
 
+def _by_field(site, records: list) -> dict[str, list]:
+    """Per field of the vocabulary, the records naming it, in the order given (a field
+    named twice by one record lists it once)."""
+    by_field: dict[str, list] = {field.name: [] for field in site.vocabulary.fields}
+    for record in records:
+        names = record.fields
+        for name in (names if len(names) < 2 else dict.fromkeys(names)):
+            if name in by_field:
+                by_field[name].append(record)
+    return by_field
+
+
 def field_pages(site, newest_demands: list):
     """`newest_demands`: every demand, newest first (then by id, as _newest orders)."""
-    by_field: dict[str, list] = {field.name: [] for field in site.vocabulary.fields}
-    for demand in newest_demands:
-        for name in dict.fromkeys(demand.fields):  # a field named twice counts once
-            if name in by_field:
-                by_field[name].append(demand)
-    orgs: dict[str, int] = {field.name: 0 for field in site.vocabulary.fields}
-    for org in site.organizations.values():
-        for name in set(org.fields):
-            if name in orgs:
-                orgs[name] += 1
-    open_offers = _newest([p for p in site.offers if p.status == "open"], None)
+    demands = _by_field(site, newest_demands)
+    offers = _by_field(site, _newest([p for p in site.offers if p.status == "open"], None))
+    orgs = Counter(chain.from_iterable(map(set, map(_FIELDS, site.organizations.values()))))
     for field in site.vocabulary.fields:
         yield urls.record("fields", field.slug), "field.html", _field_page(
-            field, by_field[field.name], [p for p in open_offers if field.name in p.fields][:20], orgs[field.name],
+            field, demands[field.name], offers[field.name][:20], orgs[field.name],
             _newest([p for p in site.pages.get("policies", []) if field.name in p.meta["fields"]], 20))
 
 

@@ -48,13 +48,21 @@ def _cities_of(site, kind: str, record) -> set[str]:
 _DIGEST = attrgetter(DIGEST)  # where record_digest keeps a record's digest
 
 
+def _shown_digests(records: list) -> list[str]:
+    """record_digest of each record: taken from where it keeps them (site.py digests every
+    record as it loads it), made where one is missing."""
+    try:
+        return list(map(_DIGEST, records))
+    except AttributeError:
+        return [record_digest(record) for record in records]
+
+
 def _listing_page(heading: str, shown: list, info, facets: dict, facets_key: list, facet, value, item: str,
                   crumbs: list) -> Deferred:
-    """A listing page whose key stands for its context: the digests of the records it shows
-    (listing_pages has made them), its place among the pages and its facets' counts (regions
-    and fields are in the global digest)."""
+    """A listing page whose key stands for its context: the digests of the records it shows,
+    its place among the pages and its facets' counts (regions and fields are in the global digest)."""
     return Deferred(
-        key=[heading, list(map(_DIGEST, shown)), info.key(), facets_key, facet, value, item, crumbs],
+        key=[heading, _shown_digests(shown), info.key(), facets_key, facet, value, item, crumbs],
         make=lambda: {"heading": heading, "records": shown, "pages": info, "facets": facets, "facet": facet,
                       "facet_value": value, "item": item, "crumbs": crumbs})
 
@@ -65,7 +73,6 @@ def _listing_pages(site, kind: str, title: str, records: list, item: str):
     by_field: dict[str, list] = {}
     cities_of: dict[object, tuple] = {}  # by county, or by an offer's service regions: a few hundred of each
     for record in records:
-        record_digest(record)  # kept on the record, where each page's key takes it
         place = tuple(record.service_regions) if kind == "offers" else record.county
         cities = cities_of.get(place)
         if cities is None:
