@@ -138,7 +138,8 @@ def field_pages(site, newest_demands: list):
 def stats_page(figures: dict):
     def make() -> dict:
         charts = [
-            bar_chart("by-city", "各市需求项目数", [(row["name"], row["count"]) for row in figures["demands_by_city"]]),
+            bar_chart("by-city", "各市需求项目数",
+                      [(row["name"], row["count"]) for row in figures["demands_by_city"]]),
             bar_chart("by-field", "各领域需求项目数",
                       [(row["name"], row["count"]) for row in figures["demands_by_field"]]),
             bar_chart("match-rate", "各市需求对接率",

@@ -16,12 +16,12 @@ from generator.views_records import listing_pages
 from support import copy_sample_site, run_cli
 
 EDITS = [  # (file, text, replacement, the edited record's page)
-    ("data/projects/371323.yaml", "title: 沂水县山区果品电商销售与消费帮扶", "title: 沂水县山区果品电商销售",
-     "demands/d-371323-2025-002/"),
+    ("data/projects/371323.yaml", "title: 沂水县山区果品电商销售与消费帮扶",
+     "title: 沂水县山区果品电商销售", "demands/d-371323-2025-002/"),
     ("data/projects/offers.yaml", 'service_regions: ["370000"]', 'service_regions: ["371700"]',
      "offers/s-care-elderly-2025/"),
-    ("data/organizations.yaml", "name: 山东省示例社会工作服务中心", "name: 山东省示例社工服务中心",
-     "orgs/52370000MJD000001W/"),
+    ("data/organizations.yaml", "name: 山东省示例社会工作服务中心",
+     "name: 山东省示例社工服务中心", "orgs/52370000MJD000001W/"),
 ]
 
 
