@@ -15,6 +15,10 @@ class PageInfo:
     next: str | None
     links: list  # (number, path or None for a gap)
 
+    def key(self) -> list:
+        """Every field as plain data, for the key of a deferred page context (deferred.py)."""
+        return [self.number, self.count, self.total, self.previous, self.next, self.links]
+
 
 def paginate(items: list, per_page: int, kind: str, facet: str | None = None, value: str | None = None):
     """Yield (path, items on the page, PageInfo) for every page; an empty list gives one page."""

@@ -17,6 +17,9 @@ the caller passes in (the build passes one fixed date for the whole build).
 from __future__ import annotations
 
 import datetime as dt
+import heapq
+from collections import Counter
+from operator import attrgetter
 
 from .projects import Project
 from .regions import Region
@@ -95,11 +98,19 @@ def rate(matched: int, considered: int) -> float | None:
     return matched / considered if considered else None
 
 
-def _rate_row(demands: list[Project]) -> dict:
-    considered = [d for d in demands if d.status != "closed"]
-    matched = sum(1 for d in considered if is_matched(d))
-    return {"total": len(demands), "considered": len(considered), "matched": matched,
-            "rate": rate(matched, len(considered))}
+_STATUS = attrgetter("status")
+
+
+def _statuses(records: list[Project]) -> Counter:
+    """How many records have each status (one pass in C: the province's list is every demand)."""
+    return Counter(map(_STATUS, records))
+
+
+def _rate_row(demands: list[Project], statuses: Counter | None = None) -> dict:
+    statuses = _statuses(demands) if statuses is None else statuses
+    considered = len(demands) - statuses["closed"]
+    matched = sum(statuses[status] for status in MATCHED_STATUSES)
+    return {"total": len(demands), "considered": considered, "matched": matched, "rate": rate(matched, considered)}
 
 
 def _by_code(items) -> list:
@@ -110,8 +121,37 @@ def _sorted_demands(site) -> list[Project]:
     return sorted(site.demands, key=lambda d: d.id)
 
 
-def site_stats(site, today: dt.date, waiting_limit: int = WAITING_LIMIT) -> dict:
-    """All figures of /stats/. Keys:
+def group_by_region(site) -> dict[str, dict[str, list]]:
+    """One pass over all records: per region code, its demands (newest first), its
+    organizations and the offers that cover it (offer_covers: an offer naming a region
+    covers it and all below it), open offers first. The region pages and site_stats
+    share it (a pass per region or per key county took seconds at provincial scale)."""
+    groups: dict[str, dict[str, list]] = {code: {"demands": [], "orgs": [], "covering": []}
+                                          for code in site.regions.by_code}
+    places = {code: places_of(site, code) for code in site.regions.by_code}
+    for demand in sorted(site.demands, key=lambda d: (-d.published.toordinal(), d.id)):
+        for code in places.get(demand.county, ()):
+            groups[code]["demands"].append(demand)
+    for org in sorted(site.organizations.values(), key=attrgetter("id")):
+        for code in places.get(org.county, ()):
+            groups[code]["orgs"].append(org)
+    below: dict[str, list[str]] = {code: [code] for code in site.regions.by_code}
+    for code, containing in places.items():
+        for above in containing[1:]:
+            below[above].append(code)
+    reached_by: dict[tuple, list[str]] = {}  # most offers name one of a few hundred sets of regions
+    for offer in sorted(site.offers, key=lambda p: (p.status != "open", -p.published.toordinal(), p.id)):
+        named = tuple(offer.service_regions)
+        reached = reached_by.get(named)
+        if reached is None:
+            reached = reached_by[named] = sorted({code for one in named for code in below.get(one, [])})
+        for code in reached:
+            groups[code]["covering"].append(offer)
+    return groups
+
+
+def site_stats(site, today: dt.date, waiting_limit: int = WAITING_LIMIT, groups: dict | None = None) -> dict:
+    """All figures of /stats/ (`groups`: group_by_region's, when the caller has them). Keys:
 
     totals            {demands, open, matched, offers, organizations}
     demands_by_city   [{code, name, count}] every city in code order, then
@@ -125,56 +165,54 @@ def site_stats(site, today: dt.date, waiting_limit: int = WAITING_LIMIT) -> dict
                       longest: published ascending, then id; at most waiting_limit
     today             the reference date the days were counted against
     """
-    demands = _sorted_demands(site)
+    demands = site.demands  # counted only: in any order
+    groups = groups if groups is not None else group_by_region(site)
     cities = _by_code(site.regions.of_level("city"))
-    groups: dict[str | None, list[Project]] = {city.code: [] for city in cities}
-    partner_codes = {region.code for region in site.regions.of_level("partner")}
-    groups[None] = []
-    for demand in demands:
-        city = city_of(site, demand.county)
-        if city in groups and city is not None:
-            groups[city].append(demand)
-        elif demand.county in partner_codes:
-            groups[None].append(demand)
+    by_city: dict[str | None, list[Project]] = {city.code: groups[city.code]["demands"] for city in cities}
+    by_city[None] = [d for region in _by_code(site.regions.of_level("partner")) for d in groups[region.code]["demands"]]
     rows = [(city.code, city.name) for city in cities] + [(None, PARTNER_ROW)]
     by_field = {f.name: 0 for f in site.vocabulary.fields}
     for demand in demands:
         for name in demand.fields:
             if name in by_field:
                 by_field[name] += 1
+    statuses = _statuses(demands)
     return {
-        "totals": {"demands": len(demands), "open": sum(1 for d in demands if d.status == "open"),
-                   "matched": sum(1 for d in demands if is_matched(d)), "offers": len(site.offers),
+        "totals": {"demands": len(demands), "open": statuses["open"],
+                   "matched": sum(statuses[status] for status in MATCHED_STATUSES), "offers": len(site.offers),
                    "organizations": len(site.organizations)},
-        "demands_by_city": [{"code": code, "name": name, "count": len(groups[code])} for code, name in rows],
+        "demands_by_city": [{"code": code, "name": name, "count": len(by_city[code])} for code, name in rows],
         "demands_by_field": [{"slug": f.slug, "name": f.name, "count": by_field[f.name]}
                              for f in site.vocabulary.fields],
-        "match_rate": _rate_row(demands),
-        "match_by_city": [{"code": code, "name": name, **_rate_row(groups[code])} for code, name in rows],
-        "key_counties": [_key_county(site, county, demands) for county in _by_code(site.regions.of_level("county"))
-                         if county.key],
-        "waiting": waiting(site, today, waiting_limit),
+        "match_rate": _rate_row(demands, statuses),
+        "match_by_city": [{"code": code, "name": name, **_rate_row(by_city[code])} for code, name in rows],
+        "key_counties": [_key_county(site, county, groups)
+                         for county in _by_code(site.regions.of_level("county")) if county.key],
+        "waiting": _waiting(site, demands, today, waiting_limit),
         "today": today,
     }
 
 
-def _key_county(site, county: Region, demands: list[Project]) -> dict:
-    here = [d for d in demands if d.county == county.code]
+def _key_county(site, county: Region, groups: dict) -> dict:
+    here, covering = groups[county.code]["demands"], groups[county.code]["covering"]
     city = site.regions.get(county.parent)
-    covering = [offer for offer in site.offers if offer_covers(site, offer, county.code)]
-    row = _rate_row(here)
+    statuses = _statuses(here)
+    row = _rate_row(here, statuses)
     return {"code": county.code, "name": county.name, "city": county.parent, "city_name": city.name if city else "",
-            "demands": row["total"], "open": sum(1 for d in here if d.status == "open"),
+            "demands": row["total"], "open": statuses["open"],
             "matched": row["matched"], "rate": row["rate"], "offers": len(covering),
-            "offers_open": sum(1 for offer in covering if offer.status == "open")}
+            "offers_open": _statuses(covering)["open"]}
 
 
 def waiting(site, today: dt.date, limit: int = WAITING_LIMIT) -> list[dict]:
     """Open demands that have waited longest for an organization, oldest first."""
-    open_ = [d for d in site.demands if d.status == "open" and d.published is not None]
-    open_.sort(key=lambda d: (d.published, d.id))
+    return _waiting(site, site.demands, today, limit)
+
+
+def _waiting(site, demands: list[Project], today: dt.date, limit: int) -> list[dict]:
+    open_ = [d for d in demands if d.status == "open" and d.published is not None]
     out = []
-    for demand in open_[:limit]:
+    for demand in heapq.nsmallest(limit, open_, key=lambda d: (d.published, d.id)):
         county = site.regions.get(demand.county)
         out.append({"id": demand.id, "title": demand.title, "county": demand.county,
                     "county_name": county.name if county else "", "published": demand.published,
@@ -204,12 +242,13 @@ def region_figures(site, code: str, demands: list[Project] | None = None, coveri
         covering = [offer for offer in site.offers if offer_covers(site, offer, code)]
     if organizations is None:
         organizations = sum(1 for org in site.organizations.values() if in_region(site, org.county, code))
-    row = _rate_row(demands)
+    statuses = _statuses(demands)
+    row = _rate_row(demands, statuses)
     return {
         "code": code, "name": region.name if region else "", "level": region.level if region else "",
-        "demands": row["total"], "open": sum(1 for d in demands if d.status == "open"),
+        "demands": row["total"], "open": statuses["open"],
         "matched": row["matched"], "considered": row["considered"], "rate": row["rate"],
         "organizations": organizations,
-        "offers": len(covering), "offers_open": sum(1 for offer in covering if offer.status == "open"),
-        "status_counts": {status: sum(1 for d in demands if d.status == status) for status in DEMAND_STATUSES},
+        "offers": len(covering), "offers_open": _statuses(covering)["open"],
+        "status_counts": {status: statuses[status] for status in DEMAND_STATUSES},
     }

@@ -2,9 +2,12 @@
 browsable by city and by field) and one page per record."""
 from __future__ import annotations
 
+from operator import attrgetter
+
 from . import urls
+from .collector import paused
 from .deferred import Deferred
-from .fingerprint import record_digest
+from .fingerprint import DIGEST, record_digest
 from .listing import paginate
 from .projects import takes_candidates
 from .stats import city_of as _city
@@ -42,12 +45,39 @@ def _cities_of(site, kind: str, record) -> set[str]:
     return {city} if city else set()
 
 
+_DIGEST = attrgetter(DIGEST)  # where record_digest keeps a record's digest
+
+
+def _shown_digests(records: list) -> list[str]:
+    """record_digest of each record: taken from where it keeps them (site.py digests every
+    record as it loads it), made where one is missing."""
+    try:
+        return list(map(_DIGEST, records))
+    except AttributeError:
+        return [record_digest(record) for record in records]
+
+
+def _listing_page(heading: str, shown: list, info, facets: dict, facets_key: list, facet, value, item: str,
+                  crumbs: list) -> Deferred:
+    """A listing page whose key stands for its context: the digests of the records it shows,
+    its place among the pages and its facets' counts (regions and fields are in the global digest)."""
+    return Deferred(
+        key=[heading, _shown_digests(shown), info.key(), facets_key, facet, value, item, crumbs],
+        make=lambda: {"heading": heading, "records": shown, "pages": info, "facets": facets, "facet": facet,
+                      "facet_value": value, "item": item, "crumbs": crumbs})
+
+
 def _listing_pages(site, kind: str, title: str, records: list, item: str):
     per_page = site.settings["per_page"]
     by_city: dict[str, list] = {}
     by_field: dict[str, list] = {}
+    cities_of: dict[object, tuple] = {}  # by county, or by an offer's service regions: a few hundred of each
     for record in records:
-        for city in _cities_of(site, kind, record):
+        place = tuple(record.service_regions) if kind == "offers" else record.county
+        cities = cities_of.get(place)
+        if cities is None:
+            cities = cities_of[place] = tuple(_cities_of(site, kind, record))
+        for city in cities:
             by_city.setdefault(city, []).append(record)
         for name in record.fields:
             by_field.setdefault(name, []).append(record)
@@ -62,12 +92,13 @@ def _listing_pages(site, kind: str, title: str, records: list, item: str):
             field_counts.append((field, len(by_field[field.name])))
             views.append(("field", field.slug, f"{title}：{field.name}", by_field[field.name]))
     facets = {"kind": kind, "cities": city_counts, "fields": field_counts}
+    facets_key = [kind, [(city.code, n) for city, n in city_counts], [(field.slug, n) for field, n in field_counts]]
     for facet, value, heading, chosen in views:
         for path, shown, info in paginate(chosen, per_page, kind, facet, value):
             crumbs = [{"path": urls.listing(kind), "name": title}] if facet else []
             crumbs.append({"path": None, "name": heading if info.number == 1 else f"{heading}（第 {info.number} 页）"})
-            yield path, "listing.html", {"heading": heading, "records": shown, "pages": info, "facets": facets,
-                                         "facet": facet, "facet_value": value, "item": item, "crumbs": crumbs}
+            yield path, "listing.html", _listing_page(heading, shown, info, facets, facets_key, facet, value, item,
+                                                      crumbs)
 
 
 def _demand_order(site, project) -> tuple:
@@ -90,13 +121,15 @@ def _ordered(site) -> tuple[list, list, list]:
     return demands, offers, orgs
 
 
-def listing_pages(site):
+def listing_pages(site) -> list:
     """Every listing page of demands, offers and organizations (they show no recommendations,
-    so the build makes them while the match index is computed)."""
-    demands, offers, orgs = _ordered(site)
-    yield from _listing_pages(site, "demands", "需求项目", demands, "project")
-    yield from _listing_pages(site, "offers", "供给项目", offers, "project")
-    yield from _listing_pages(site, "orgs", "社会组织", orgs, "org")
+    so the build makes them while the match index is computed). The collector is paused
+    meanwhile (collector.py): the specs are tens of thousands of small objects, all kept."""
+    with paused(freeze=True):
+        demands, offers, orgs = _ordered(site)
+        return [*_listing_pages(site, "demands", "需求项目", demands, "project"),
+                *_listing_pages(site, "offers", "供给项目", offers, "project"),
+                *_listing_pages(site, "orgs", "社会组织", orgs, "org")]
 
 
 def _digests(records) -> list[str]:
