@@ -146,6 +146,20 @@ class TreeWriter:
             return True
         return self.take_over(relative)
 
+    def carry_all(self, relatives: list[str]) -> bool:
+        """carry() each of many files (a search index's tens of thousands), all or none:
+        when one cannot be, those carried go again (forget) and the answer is False."""
+        present, sealed, stamps = self.staging.present.files, self.previous_seal.files, self.stamps
+        for at, relative in enumerate(relatives):
+            known = present.get(relative)
+            if known is not None and known == sealed.get(relative):
+                stamps[relative] = known
+            elif not self.take_over(relative):
+                for done in relatives[:at]:
+                    self.forget(done)
+                return False
+        return True
+
     def forget(self, relative: str) -> None:
         """Undo a write or take-over: the file goes, and the tree will not hold it."""
         self.stamps.pop(relative, None)

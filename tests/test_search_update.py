@@ -14,14 +14,16 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 import generator.search_index as search_index
 from generator.search_docs import SearchDoc, search_docs
+from generator.search_filters import facet_lines
 from generator.search_index import build_index, doc_digest, index_digest
-from generator.search_state import IndexState, read_state, write_state
+from generator.search_state import NO_INPUTS, IndexState, read_state, write_state
 from generator.search_update import Patch, Previous, plan_update
 from generator.site import load_site
 from support import REPO
 
 SLUGS = {"产业发展": "industry", "养老服务": "care"}
 CODE = "code"
+CONTEXT = "context"
 SAMPLE, _problems = load_site(REPO)
 DOCS = search_docs(SAMPLE)
 
@@ -34,14 +36,21 @@ def update(old: list[SearchDoc], new: list[SearchDoc]) -> dict[str, bytes] | str
     """The index of `new`, patched from a full build of `old`; or why it could not be."""
     files, small = full(old)
     meta = json.loads(files["meta.json"])
-    state = IndexState(meta["digest"], CODE, small, [doc_digest(d) for d in old])
+    state = state_of(meta["digest"], CODE, small, old)
     digests = [doc_digest(d) for d in new]
-    patch = plan_update(Previous(meta, files.get), state, CODE, new, digests, SLUGS, index_digest(digests, SLUGS))
+    patch = plan_update(Previous(meta, files.get), state, CODE, CONTEXT, new, digests, SLUGS,
+                        index_digest(digests, SLUGS))
     if isinstance(patch, str):
         return patch
     assert isinstance(patch, Patch) and not set(patch.carried) & set(patch.files)
     assert full(new)[1] == patch.small
     return {**{name: files[name] for name in patch.carried}, **patch.files}
+
+
+def state_of(index: str, code: str, small: int, docs: list[SearchDoc]) -> IndexState:
+    """The state a build of `docs` keeps (with no inputs)."""
+    return IndexState(index, code, CONTEXT, small, [doc_digest(d) for d in docs], [NO_INPUTS] * len(docs),
+                      facet_lines(docs))
 
 
 def assert_same_as_full(old: list[SearchDoc], new: list[SearchDoc]) -> dict[str, bytes]:
@@ -107,22 +116,22 @@ def test_no_patch_when_the_shard_count_would_change(monkeypatch):
 def test_no_patch_from_a_state_that_is_not_the_indexs():
     files, small = full(DOCS)
     meta = json.loads(files["meta.json"])
-    digests = [doc_digest(d) for d in DOCS]
     new = edited(DOCS, 0, title="新标题")
     new_digests = [doc_digest(d) for d in new]
     args = (new, new_digests, SLUGS, index_digest(new_digests, SLUGS))
-    for state, code in ((IndexState("another index", CODE, small, digests), CODE),
-                        (IndexState(meta["digest"], "older code", small, digests), CODE),
-                        (IndexState(meta["digest"], CODE, small, digests[:-1]), CODE)):
-        assert isinstance(plan_update(Previous(meta, files.get), state, code, *args), str)
+    for state, code in ((state_of("another index", CODE, small, DOCS), CODE),
+                        (state_of(meta["digest"], "older code", small, DOCS), CODE),
+                        (state_of(meta["digest"], CODE, small, DOCS[:-1]), CODE)):
+        assert isinstance(plan_update(Previous(meta, files.get), state, code, CONTEXT, *args), str)
     unsealed = {name: data for name, data in files.items() if name != "d/0.json"}
-    state = IndexState(meta["digest"], CODE, small, digests)
-    assert "cannot be read" in plan_update(Previous(meta, unsealed.get), state, CODE, *args)
+    state = state_of(meta["digest"], CODE, small, DOCS)
+    assert "cannot be read" in plan_update(Previous(meta, unsealed.get), state, CODE, CONTEXT, *args)
 
 
 def test_state_file_round_trip_and_refusals(tmp_path):
     path = tmp_path / "search.state"
-    state = IndexState("digest", CODE, 1234, [bytes([n]) * 16 for n in range(5)])
+    state = IndexState("digest", CODE, CONTEXT, 1234, [bytes([n]) * 16 for n in range(5)],
+                       [bytes([n + 5]) * 16 for n in range(5)], [b'["demand","open",[],[]]'] * 5)
     write_state(path, state)
     assert read_state(path) == state
     data = path.read_bytes()
