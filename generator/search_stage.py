@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from .collector import paused
 from .search_digests import Documents, context_digest, document_digests
 from .search_docs import KIND_NAMES, STATUS_NAMES, doc_sources
 from .search_filters import current_lines, facet_lines
@@ -65,7 +66,7 @@ def _previous(writer: TreeWriter) -> Previous | None:
 
 def _carry(writer: TreeWriter, names: list[str]) -> bool:
     """Take these files of the output's index over unread: all of them, or none."""
-    return writer.carry_all([f"{FOLDER}/{name}" for name in names])
+    return writer.carry_all(list(map(f"{FOLDER}/".__add__, names)))
 
 
 def _reuse(writer: TreeWriter) -> int | None:
@@ -83,6 +84,11 @@ def _write(writer: TreeWriter, files: dict[str, bytes]) -> None:
 def write_search(site, writer: TreeWriter, state_path: Path | None = None) -> int:
     """Write the index into the staging tree's search-index/, keeping what it is made from
     at `state_path` for the next build; returns how many files the index has."""
+    with paused():  # a source, an inputs and a digest per document, and what the state holds: kept to the end
+        return _write_search(site, writer, state_path)
+
+
+def _write_search(site, writer: TreeWriter, state_path: Path | None) -> int:
     sources = doc_sources(site)
     docs = Documents(site, sources)
     slugs = {f.name: f.slug for f in site.vocabulary.fields}
