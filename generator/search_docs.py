@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import urls
+from .fingerprint import record_digest
 from .stats import places_of
 from .vocabulary import DEMAND_STATUSES, SUPPLY_STATUSES
 
@@ -171,15 +172,62 @@ def _region(site, region, reach: _Reach) -> SearchDoc:
                      place, [], "", reach.of(region.code))
 
 
-def _order(doc: SearchDoc) -> tuple:
-    return (doc.date or dt.date.min, KIND_ORDER[doc.kind], doc.key)
+_MAKERS = {"demand": _demand, "supply": _offer, "org": _org, "region": _region,
+           "policy": lambda site, page, _reach: _policy(site, page)}
+
+
+class DocSource:
+    """A document before it is made: what numbers it (`order`: date, kind, key), its kind,
+    the record it is made from, and `inputs`: 16 bytes standing for everything of its
+    record (its digest: every field), or None for a document made every build. A document
+    reads its record, the regions and the code, and an offer also its organization's name
+    (search_digests.py makes an offer again whenever its organization's document is).
+    Making a document (the plain text of its Markdown above all) is most of what it costs,
+    and after an edit a build needs only the few whose inputs changed."""
+    __slots__ = ("order", "kind", "record", "inputs")
+
+    def __init__(self, order: tuple, kind: str, record, inputs: bytes | None) -> None:
+        self.order, self.kind, self.record, self.inputs = order, kind, record, inputs
+
+
+class DocMaker:
+    """Makes documents from their sources, each region's reach worked out once."""
+
+    def __init__(self, site) -> None:
+        self.site = site
+        self.reach = _Reach(site)
+
+    def make(self, source: DocSource) -> SearchDoc:
+        return _MAKERS[source.kind](self.site, source.record, self.reach)
+
+
+def _inputs(record) -> bytes:
+    """A record's digest (every field but its position in its file), as 16 bytes."""
+    return bytes.fromhex(record_digest(record)[:32])
+
+
+def doc_sources(site) -> list[DocSource]:
+    """Every document's source, numbered by its place in this list (oldest first: the
+    order search_docs gives)."""
+    first, demand, supply, org, region = (dt.date.min, *(KIND_ORDER[k] for k in ("demand", "supply", "org", "region")))
+    policy, orgs = KIND_ORDER["policy"], site.organizations
+    sources = [DocSource((page.published or first, policy, page.slug), "policy", page, _inputs(page))
+               for page in site.pages.get("policies", [])]
+    sources += [DocSource((p.published or first, demand, p.id), "demand", p, _inputs(p)) if p.kind == "demand" else
+                DocSource((p.published or first, supply, p.id), "supply", p, _inputs(p) if p.org in orgs else None)
+                for p in site.projects.values()]  # an offer without its organization (refused by check): made
+    sources += [DocSource((first, org, o.id), "org", o, _inputs(o)) for o in site.organizations.values()]
+    sources += [DocSource((first, region, r.code), "region", r, None)
+                for r in site.regions.by_code.values() if r.level != "province"]
+    sources.sort(key=_source_order)
+    return sources
+
+
+def _source_order(source: DocSource) -> tuple:
+    return source.order
 
 
 def search_docs(site) -> list[SearchDoc]:
     """Every document, numbered by its place in this list (oldest first)."""
-    docs = [_policy(site, page) for page in site.pages.get("policies", [])]
-    reach = _Reach(site)
-    docs += [_demand(site, p, reach) if p.kind == "demand" else _offer(site, p, reach) for p in site.projects.values()]
-    docs += [_org(site, o, reach) for o in site.organizations.values()]
-    docs += [_region(site, r, reach) for r in site.regions.by_code.values() if r.level != "province"]
-    return sorted(docs, key=_order)
+    maker = DocMaker(site)
+    return [maker.make(source) for source in doc_sources(site)]

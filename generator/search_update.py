@@ -24,12 +24,13 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from . import search_index
 from .search_docs import SearchDoc
-from .search_index import (big_names, doc_bigrams, doc_file, filter_files, meta_file, shard_count, shard_of,
-                           signatures)
+from .search_filters import patch_filters
+from .search_index import big_names, doc_bigrams, doc_file, meta_file, shard_count, shard_of, signatures
 from .search_lists import (decode_numbers, encode, patch, positions, read_shard, read_varint, signature_array,
                            signature_bytes, split)
 from .search_state import IndexState
@@ -68,9 +69,12 @@ class Previous:
         return signatures(title, body)
 
 
-def plan_update(previous: Previous, state: IndexState, code: str, docs: list[SearchDoc], digests: list[bytes],
-                field_slugs: dict[str, str], digest: str) -> Patch | str:
-    """The patch that turns the output's index into the index of `docs`, or why there is none."""
+def plan_update(previous: Previous, state: IndexState, code: str, context: str, docs: Sequence[SearchDoc],
+                digests: list[bytes], field_slugs: dict[str, str], digest: str) -> Patch | str:
+    """The patch that turns the output's index into the index of `docs`, or why there is none.
+    Only the changed documents are read from `docs` (search_digests.Documents makes them
+    then). `context`: the build's (search_digests.context_digest: the field slugs among
+    what it covers), which the filter files of the output were made with when the state's is it."""
     meta = previous.meta
     old_count, new_count = meta.get("docs"), len(docs)
     if meta.get("version") != search_index.VERSION or state.code != code or meta.get("digest") != state.index:
@@ -84,7 +88,7 @@ def plan_update(previous: Previous, state: IndexState, code: str, docs: list[Sea
     if not _same_forms(old_count, new_count) and 3 * low < 8 * search_index.BIG_LIST:
         return "the document count changes how small lists are encoded"
     try:
-        return _patch(previous, state, docs, changed, field_slugs, digest)
+        return _patch(previous, state, docs, changed, field_slugs, digest, state.context == context)
     except (LookupError, ValueError, TypeError, OverflowError) as error:  # KeyError, IndexError: LookupError
         return f"the output's index cannot be read: {error}"
 
@@ -95,7 +99,7 @@ def _same_forms(old: int, new: int) -> bool:
     return old // 8 == new // 8 and (old + 7) // 8 == (new + 7) // 8
 
 
-def _touched(previous: Previous, docs: list[SearchDoc], changed: list[int],
+def _touched(previous: Previous, docs: Sequence[SearchDoc], changed: list[int],
              old_count: int) -> tuple[dict[str, dict[int, int | None]], set[str]]:
     """{bigram: {document: its new signature, or None}} where a changed document's differ,
     and the bigrams whose documents change (not only their signatures)."""
@@ -122,8 +126,8 @@ def _new_signatures(previous: Previous, bigram: str, changes: dict[int, int], co
     return signature_bytes(sigs)
 
 
-def _patch(previous: Previous, state: IndexState, docs: list[SearchDoc], changed: list[int],
-           field_slugs: dict[str, str], digest: str) -> Patch | str:
+def _patch(previous: Previous, state: IndexState, docs: Sequence[SearchDoc], changed: list[int],
+           field_slugs: dict[str, str], digest: str, same_slugs: bool) -> Patch | str:
     meta = previous.meta
     old_count, new_count, shards = meta["docs"], len(docs), meta["shards"]
     big = {meta["big"][at:at + 2] for at in range(0, len(meta["big"]), 2)}
@@ -174,10 +178,11 @@ def _patch(previous: Previous, state: IndexState, docs: list[SearchDoc], changed
         return "the shard count changes"
     for number, lists in shard_lists.items():
         files[f"s/{number}.bin"] = search_index.shard_bytes(lists)
-    filters, values = filter_files(docs, field_slugs)
+    filters, values, kept = patch_filters(previous, state.facets, docs, changed, field_slugs,
+                                          same_slugs and _same_forms(old_count, new_count))
     files.update(filters)
     files.update({f"d/{n}.json": doc_file(docs[n]) for n in changed if n < new_count})
     files["meta.json"] = meta_file(new_count, shards, sorted(big), values, digest)
     names = [f"s/{n}.bin" for n in range(shards)] + [name for b in big for name in big_names(b)]
-    names += [f"d/{n}.json" for n in range(new_count)]
+    names += [f"d/{n}.json" for n in range(new_count)] + kept
     return Patch(files, [name for name in names if name not in files], small)

@@ -12,12 +12,17 @@ written into: it is removed and created anew. Every file the tree will hold is s
 from __future__ import annotations
 
 import functools
+import operator
 import os
 import stat
+from itertools import chain, compress, repeat
 from pathlib import Path
 
 from .seal import Seal, ancestors, file_stamp, parent, stamp_folders
 from .trees import Staging, remove
+
+
+_ABSENT = object()  # stands for a file the spare lacks: equal to no stamp, nor to None
 
 
 @functools.lru_cache(maxsize=64)
@@ -145,6 +150,23 @@ class TreeWriter:
             self.stamps[relative] = known
             return True
         return self.take_over(relative)
+
+    def carry_all(self, relatives: list[str]) -> bool:
+        """carry() each of many files (a search index's tens of thousands), all or none:
+        when one cannot be, those carried go again (forget) and the answer is False. The
+        spare's files that are the output's (most) are compared and stamped in bulk."""
+        present, sealed = self.staging.present.files, self.previous_seal.files
+        kept = list(map(present.get, relatives, repeat(_ABSENT)))
+        same = list(map(operator.eq, kept, map(sealed.get, relatives, repeat(None))))
+        self.stamps.update(compress(zip(relatives, kept), same))
+        taken = []
+        for relative in compress(relatives, map(operator.not_, same)):
+            if not self.take_over(relative):
+                for done in chain(compress(relatives, same), taken):
+                    self.forget(done)
+                return False
+            taken.append(relative)
+        return True
 
     def forget(self, relative: str) -> None:
         """Undo a write or take-over: the file goes, and the tree will not hold it."""

@@ -14,40 +14,52 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 import generator.search_index as search_index
 from generator.search_docs import SearchDoc, search_docs
+from generator.search_filters import facet_lines
 from generator.search_index import build_index, doc_digest, index_digest
-from generator.search_state import IndexState, read_state, write_state
+from generator.search_state import MAGIC, NO_INPUTS, IndexState, read_state, write_state
 from generator.search_update import Patch, Previous, plan_update
 from generator.site import load_site
 from support import REPO
 
 SLUGS = {"产业发展": "industry", "养老服务": "care"}
 CODE = "code"
+CONTEXT = "context"
 SAMPLE, _problems = load_site(REPO)
 DOCS = search_docs(SAMPLE)
 
 
-def full(docs: list[SearchDoc]) -> tuple[dict[str, bytes], int]:
-    return build_index(docs, SLUGS, index_digest([doc_digest(d) for d in docs], SLUGS))
+def full(docs: list[SearchDoc], slugs: dict[str, str] = SLUGS) -> tuple[dict[str, bytes], int]:
+    return build_index(docs, slugs, index_digest([doc_digest(d) for d in docs], slugs))
 
 
-def update(old: list[SearchDoc], new: list[SearchDoc]) -> dict[str, bytes] | str:
-    """The index of `new`, patched from a full build of `old`; or why it could not be."""
+def update(old: list[SearchDoc], new: list[SearchDoc], context: str = CONTEXT,
+           slugs: dict[str, str] = SLUGS) -> dict[str, bytes] | str:
+    """The index of `new`, patched from a full build of `old` (with SLUGS, its state with
+    CONTEXT) by a build with `context` and `slugs`; or why it could not be."""
     files, small = full(old)
     meta = json.loads(files["meta.json"])
-    state = IndexState(meta["digest"], CODE, small, [doc_digest(d) for d in old])
+    state = state_of(meta["digest"], CODE, small, old)
     digests = [doc_digest(d) for d in new]
-    patch = plan_update(Previous(meta, files.get), state, CODE, new, digests, SLUGS, index_digest(digests, SLUGS))
+    patch = plan_update(Previous(meta, files.get), state, CODE, context, new, digests, slugs,
+                        index_digest(digests, slugs))
     if isinstance(patch, str):
         return patch
     assert isinstance(patch, Patch) and not set(patch.carried) & set(patch.files)
-    assert full(new)[1] == patch.small
+    assert full(new, slugs)[1] == patch.small
     return {**{name: files[name] for name in patch.carried}, **patch.files}
 
 
-def assert_same_as_full(old: list[SearchDoc], new: list[SearchDoc]) -> dict[str, bytes]:
-    patched = update(old, new)
+def state_of(index: str, code: str, small: int, docs: list[SearchDoc]) -> IndexState:
+    """The state a build of `docs` keeps (with no inputs)."""
+    return IndexState(index, code, CONTEXT, small, [doc_digest(d) for d in docs], [NO_INPUTS] * len(docs),
+                      facet_lines(docs))
+
+
+def assert_same_as_full(old: list[SearchDoc], new: list[SearchDoc], context: str = CONTEXT,
+                        slugs: dict[str, str] = SLUGS) -> dict[str, bytes]:
+    patched = update(old, new, context, slugs)
     assert not isinstance(patched, str), patched
-    expected = full(new)[0]
+    expected = full(new, slugs)[0]
     assert sorted(patched) == sorted(expected)
     assert [name for name in expected if patched[name] != expected[name]] == []
     return patched
@@ -75,6 +87,15 @@ def test_editing_several_records_and_their_filters():
     docs = edited(docs, offers[0], regions=("371721",), fields=["产业发展"])
     docs = edited(docs, of_kind("org")[0], title="改名后的社会组织")
     assert_same_as_full(DOCS, docs)
+
+
+def test_filter_files_are_made_anew_when_the_field_slugs_changed():
+    """Another context (here: a field's slug renamed): every filter file from the kept facets."""
+    demands = of_kind("demand")
+    docs = edited(DOCS, demands[1], status="matched" if DOCS[demands[1]].status != "matched" else "open")
+    patched = assert_same_as_full(DOCS, edited(docs, demands[2], fields=["产业发展"]), context="another context",
+                                  slugs={**SLUGS, "产业发展": "agriculture"})
+    assert "f/field/agriculture.bin" in patched and "f/field/industry.bin" not in patched
 
 
 def test_adding_and_removing_the_newest_record():
@@ -107,26 +128,28 @@ def test_no_patch_when_the_shard_count_would_change(monkeypatch):
 def test_no_patch_from_a_state_that_is_not_the_indexs():
     files, small = full(DOCS)
     meta = json.loads(files["meta.json"])
-    digests = [doc_digest(d) for d in DOCS]
     new = edited(DOCS, 0, title="新标题")
     new_digests = [doc_digest(d) for d in new]
     args = (new, new_digests, SLUGS, index_digest(new_digests, SLUGS))
-    for state, code in ((IndexState("another index", CODE, small, digests), CODE),
-                        (IndexState(meta["digest"], "older code", small, digests), CODE),
-                        (IndexState(meta["digest"], CODE, small, digests[:-1]), CODE)):
-        assert isinstance(plan_update(Previous(meta, files.get), state, code, *args), str)
+    for state, code in ((state_of("another index", CODE, small, DOCS), CODE),
+                        (state_of(meta["digest"], "older code", small, DOCS), CODE),
+                        (state_of(meta["digest"], CODE, small, DOCS[:-1]), CODE)):
+        assert isinstance(plan_update(Previous(meta, files.get), state, code, CONTEXT, *args), str)
     unsealed = {name: data for name, data in files.items() if name != "d/0.json"}
-    state = IndexState(meta["digest"], CODE, small, digests)
-    assert "cannot be read" in plan_update(Previous(meta, unsealed.get), state, CODE, *args)
+    state = state_of(meta["digest"], CODE, small, DOCS)
+    assert "cannot be read" in plan_update(Previous(meta, unsealed.get), state, CODE, CONTEXT, *args)
 
 
 def test_state_file_round_trip_and_refusals(tmp_path):
     path = tmp_path / "search.state"
-    state = IndexState("digest", CODE, 1234, [bytes([n]) * 16 for n in range(5)])
+    state = IndexState("digest", CODE, CONTEXT, 1234, [bytes([n]) * 16 for n in range(5)],
+                       [bytes([n + 5]) * 16 for n in range(5)], [b'["demand","open",[],[]]'] * 5)
     write_state(path, state)
     assert read_state(path) == state
     data = path.read_bytes()
-    for broken in (data[:-1], b"pickle" + data, data.replace(b'"small":1234', b'"small":"x"'), b""):
+    at = data.index(b"\n", len(MAGIC)) + 1  # the first document's digest, damaged: the checksum tells
+    flipped = data[:at] + bytes([data[at] ^ 1]) + data[at + 1:]
+    for broken in (data[:-1], flipped, b"pickle" + data, data.replace(b'"small":1234', b'"small":"x"'), b""):
         path.write_bytes(broken)
         assert read_state(path) is None
     assert read_state(tmp_path / "missing") is None
