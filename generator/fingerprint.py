@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import json
 import marshal
+from operator import attrgetter
 from pathlib import Path
 
 from .organizations import Organization
@@ -48,6 +49,18 @@ def record_digest(record) -> str:
     if known is None:
         known = record.__dict__[DIGEST] = hashlib.sha256(record_text(record).encode()).hexdigest()
     return known
+
+
+_KEPT_DIGEST = attrgetter(DIGEST)
+
+
+def record_digests(records) -> list[str]:
+    """record_digest of each record: read where it is kept (site.py digests every record as
+    it loads it, and page keys list tens of thousands), made where one is missing."""
+    try:
+        return list(map(_KEPT_DIGEST, records))
+    except AttributeError:
+        return [record_digest(record) for record in records]
 
 
 def _by_key(item: tuple) -> str:

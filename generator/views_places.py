@@ -20,7 +20,7 @@ from . import urls
 from .charts import bar_chart
 from .collector import paused
 from .deferred import Deferred
-from .fingerprint import record_digest
+from .fingerprint import record_digests
 from .stats import group_by_region, is_matched, region_figures, site_stats
 
 LEVEL_TITLES = {"province": "全省", "city": "市", "county": "县区", "partner": "省外协作地区"}
@@ -30,10 +30,6 @@ REGION_SHOWN = 30  # a region page lists at most this many records of each kind 
 
 def _newest(items, limit):
     return sorted(items, key=lambda x: (-x.published.toordinal(), getattr(x, "id", getattr(x, "slug", ""))))[:limit]
-
-
-def _digests(records) -> list[str]:
-    return [record_digest(record) for record in records]
 
 
 def _page_digests(pages) -> list[str]:
@@ -82,8 +78,8 @@ def _region_page(site, region, group: dict) -> Deferred:
                 "orgs_here": orgs, "covering": covering, "children": _children(site, region),
                 "paired": site.regions.get(region.paired_with), "crumbs": crumbs}
 
-    return Deferred(key=[region.code, figures, _digests(shown_open), len(open_demands), _digests(matched),
-                         _digests(covering), _digests(orgs)], make=make)
+    return Deferred(key=[region.code, figures, record_digests(shown_open), len(open_demands), record_digests(matched),
+                         record_digests(covering), record_digests(orgs)], make=make)
 
 
 def region_pages(site, groups: dict):
@@ -105,7 +101,7 @@ def _field_page(field, demands: list, offers: list, org_count: int, policies: li
     first), its counts and its policies."""
     open_demands = [d for d in demands if d.status == "open"][:20]
     return Deferred(
-        key=[field.slug, _digests(open_demands), len(demands), _digests(offers), org_count,
+        key=[field.slug, record_digests(open_demands), len(demands), record_digests(offers), org_count,
              _page_digests(policies)],
         make=lambda: {"field": field, "open_demands": open_demands, "demand_count": len(demands),
                       "offers": offers, "org_count": org_count, "policies": policies,
@@ -158,7 +154,7 @@ def front_page(site, figures: dict, newest_demands: list):
     policies, news = _newest(site.pages.get("policies", []), 5), _newest(site.pages.get("news", []), 5)
     yield "", "index.html", Deferred(
         key=[figures["totals"], figures["match_rate"]["rate"], _page_digests(policies), _page_digests(news),
-             _digests(demands)],
+             record_digests(demands)],
         make=lambda: {"figures": figures["totals"], "match_rate": figures["match_rate"]["rate"],
                       "policies": policies, "news": news, "demands": demands,
                       "cities": _children(site, site.regions.province) if site.regions.province else [],

@@ -2,12 +2,10 @@
 browsable by city and by field) and one page per record."""
 from __future__ import annotations
 
-from operator import attrgetter
-
 from . import urls
 from .collector import paused
 from .deferred import Deferred
-from .fingerprint import DIGEST, record_digest
+from .fingerprint import record_digest, record_digests
 from .listing import paginate
 from .projects import takes_candidates
 from .stats import city_of as _city
@@ -45,24 +43,12 @@ def _cities_of(site, kind: str, record) -> set[str]:
     return {city} if city else set()
 
 
-_DIGEST = attrgetter(DIGEST)  # where record_digest keeps a record's digest
-
-
-def _shown_digests(records: list) -> list[str]:
-    """record_digest of each record: taken from where it keeps them (site.py digests every
-    record as it loads it), made where one is missing."""
-    try:
-        return list(map(_DIGEST, records))
-    except AttributeError:
-        return [record_digest(record) for record in records]
-
-
 def _listing_page(heading: str, shown: list, info, facets: dict, facets_key: list, facet, value, item: str,
                   crumbs: list) -> Deferred:
     """A listing page whose key stands for its context: the digests of the records it shows,
     its place among the pages and its facets' counts (regions and fields are in the global digest)."""
     return Deferred(
-        key=[heading, _shown_digests(shown), info.key(), facets_key, facet, value, item, crumbs],
+        key=[heading, record_digests(shown), info.key(), facets_key, facet, value, item, crumbs],
         make=lambda: {"heading": heading, "records": shown, "pages": info, "facets": facets, "facet": facet,
                       "facet_value": value, "item": item, "crumbs": crumbs})
 
@@ -132,10 +118,6 @@ def listing_pages(site) -> list:
                 *_listing_pages(site, "orgs", "社会组织", orgs, "org")]
 
 
-def _digests(records) -> list[str]:
-    return [record_digest(record) for record in records]
-
-
 def _recommended(digests: dict[str, str], items: list[dict]) -> list:
     """What a page's recommendations are made from: the match index's dicts and the digests
     of the records they name (`digests`: by id; None for one the site does not have)."""
@@ -148,7 +130,7 @@ def _demand_page(site, matches, demand, nearby: list, project_digests: dict[str,
     orgs = matches.demand_orgs.get(demand.id, []) if matches else []
     expired = bool(matches) and demand.id not in matches.demand_offers
     return Deferred(
-        key=[record_digest(demand), _digests(nearby), _recommended(project_digests, offers),
+        key=[record_digest(demand), record_digests(nearby), _recommended(project_digests, offers),
              _recommended(org_digests, orgs), expired],
         make=lambda: {"p": demand, "nearby": nearby, "rec_offers": _shown(site.projects, offers),
                       "rec_orgs": _shown(site.organizations, orgs), "rec_expired": expired,
@@ -167,7 +149,7 @@ def _offer_page(site, matches, offer, project_digests: dict[str, str]) -> Deferr
 def _org_page(site, matches, org, offers: list, taken: list, project_digests: dict[str, str]) -> Deferred:
     demands = matches.org_demands.get(org.id, []) if matches else []
     return Deferred(
-        key=[record_digest(org), _digests(offers), _digests(taken), _recommended(project_digests, demands)],
+        key=[record_digest(org), record_digests(offers), record_digests(taken), _recommended(project_digests, demands)],
         make=lambda: {"o": org, "offers": offers, "taken": taken, "rec_demands": _shown(site.projects, demands),
                       "crumbs": [{"path": "orgs/", "name": "社会组织"}, {"path": None, "name": org.name}]})
 
