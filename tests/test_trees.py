@@ -247,3 +247,21 @@ def test_a_damaged_spare_seal_costs_time_not_correctness(sample, tmp_path):
     edit_offer(site, "乡村互助养老护理员培训")
     assert run_cli("build", "--site", str(site), "--output", str(out))[0] == 0
     assert tree(out) == fresh(site, tmp_path / "fresh")
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_spare_is_linked_from_the_output_by_one_or_two_processes_alike(tmp_path, monkeypatch, workers):
+    monkeypatch.setattr(trees, "LINKS_PER_WORKER", 1)  # share even a few files among the workers
+    source = tmp_path / "out"
+    names = [f"{folder}/{page}/index.html" for folder in ("demands", "offers", "orgs") for page in "abcd"]
+    writer = TreeWriter(trees.Staging(source))
+    for name in names + ["index.html"]:
+        writer.write(name, name.encode())
+    seal = writer.seal()
+    (source / "offers/b/index.html").write_text("edited by hand", encoding="utf-8")  # not as sealed: not linked
+    made = trees.link_tree(source, seal, tmp_path / "spare", workers=workers)
+    linked = sorted(set(seal.files) - {"offers/b/index.html"})
+    assert sorted(made.files) == linked and made.files == {name: seal.files[name] for name in linked}
+    assert all((tmp_path / "spare" / name).stat().st_ino == (source / name).stat().st_ino for name in linked)
+    assert not (tmp_path / "spare/offers/b/index.html").exists()
+    assert inspect(tmp_path / "spare", made).untrusted == []  # every folder stamped as made
