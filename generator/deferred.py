@@ -6,8 +6,10 @@ itself. A build fingerprints the key (fingerprint.key_fingerprint: marshal write
 sha256 digests it) and compares it with the fingerprint its previous build recorded
 for the same file: the same, and the file is kept or taken over from the output, never
 made. Record pages defer their contexts (views_records.py: 40,000 contexts of
-recommendations, of which an edit changes a few hundred); open data defers each region's
-workbook and feeds.py each Atom feed (compressing and writing XML are most of their cost).
+recommendations, of which an edit changes a few hundred), and so do listing pages and
+the front, region, field and statistics pages (views_places.py); open data defers each
+region's workbook and feeds.py each Atom feed (compressing and writing XML are most of
+their cost).
 """
 from __future__ import annotations
 

@@ -95,8 +95,7 @@ def cached_matches(site, today: dt.date, use_cache: bool = True) -> tuple[MatchI
     texts_at = {kind: folder / f"texts-{key}" for kind, key in keys.items()}
     missing = tuple(kind for kind in KINDS if not isinstance(halves[kind], Half))
     if not missing:
-        texts = ListTexts([HalfTexts(_lists(halves[kind], kind), texts_at[kind], texts_at[kind],
-                                     _lists(halves[kind], kind), texts_at[kind].exists()) for kind in KINDS])
+        texts = ListTexts([_read_back(halves[kind], kind, texts_at[kind]) for kind in KINDS])
         unstored = any(not half.stored for half in texts.halves)
         return _index(weights, halves, texts), (texts.save if unstored else None)
     tokens = TermCache(Path(site.root) / CACHE_DIR / TERMS_CACHE / f"{code_digest()}.pickle")
@@ -111,8 +110,7 @@ def cached_matches(site, today: dt.date, use_cache: bool = True) -> tuple[MatchI
     for kind in missing:
         halves[kind] = _half(computed, *_HALVES[kind])
         states[kind].half = keys[kind]  # the next build reads this half's lists where they stay
-    texts = ListTexts([HalfTexts(_lists(halves[kind], kind), texts_at[kind], texts_at[kind],
-                                 _lists(halves[kind], kind), texts_at[kind].exists()) if kind not in missing
+    texts = ListTexts([_read_back(halves[kind], kind, texts_at[kind]) if kind not in missing
                        else HalfTexts(_lists(halves[kind], kind), texts_at[kind],
                                       folder / f"texts-{previous[kind].half}" if kind in earlier else None,
                                       _lists(earlier[kind], kind) if kind in earlier else {})
@@ -145,6 +143,13 @@ def _lists(half: Half, kind: str) -> dict[str, dict[str, list]]:
     """A half's lists by the MatchIndex attribute they fill."""
     demands, candidates = _HALVES[kind]
     return {demands: half.demands, candidates: half.candidates}
+
+
+def _read_back(half: Half, kind: str, texts_at: Path) -> HalfTexts:
+    """The texts of a half read back whole from the cache: those stored at texts_at, if
+    there, stand for its very lists."""
+    lists = _lists(half, kind)
+    return HalfTexts(lists, texts_at, texts_at, lists, texts_at.exists())
 
 
 def _half(index: MatchIndex, demands: str, candidates: str) -> Half:

@@ -204,12 +204,8 @@ def _key_county(site, county: Region, groups: dict) -> dict:
             "offers_open": _statuses(covering)["open"]}
 
 
-def waiting(site, today: dt.date, limit: int = WAITING_LIMIT) -> list[dict]:
-    """Open demands that have waited longest for an organization, oldest first."""
-    return _waiting(site, site.demands, today, limit)
-
-
 def _waiting(site, demands: list[Project], today: dt.date, limit: int) -> list[dict]:
+    """Open demands that have waited longest for an organization, oldest first."""
     open_ = [d for d in demands if d.status == "open" and d.published is not None]
     out = []
     for demand in heapq.nsmallest(limit, open_, key=lambda d: (d.published, d.id)):

@@ -20,22 +20,27 @@ NAV = [("", "首页"), ("policies/", "政策文件"), ("demands/", "需求项目
 CURRENT = ' aria-current="page"'
 
 
+def relative(output_file: str, target: str) -> str:
+    """A relative link from the page written at output_file to a site path. Every page is a
+    file in a folder, so the link climbs one level per "/" in its output path."""
+    return "../" * output_file.count("/") + target or "./"
+
+
 @pass_context
 def link(context, target: str) -> str:
-    """A relative link from the page being rendered to a site path. Every page is a
-    file in a folder, so the link climbs one level per "/" in its output path."""
-    return "../" * context["output_file"].count("/") + target or "./"
+    """relative() from the page being rendered."""
+    return relative(context["output_file"], target)
 
 
 def site_nav(output_file: str) -> Markup:
     """The column's navigation items, the one whose section holds the page marked current
     (the home item only on the home page). A loop in base.html cost every page more than
     the rest of the page's frame."""
-    up = "../" * output_file.count("/")
     items = []
     for path, name in NAV:
         current = output_file.startswith(path) if path else output_file == "index.html"
-        items.append(f'<li><a href="{escape(up + path or "./")}"{CURRENT if current else ""}>{escape(name)}</a></li>\n')
+        items.append(f'<li><a href="{escape(relative(output_file, path))}"{CURRENT if current else ""}>'
+                     f'{escape(name)}</a></li>\n')
     return Markup("".join(items))
 
 

@@ -140,21 +140,13 @@ class TreeWriter:
         return (kept.get(relative) == fingerprint and self.keep(relative)
                 or before.get(relative) == fingerprint and self.take_over(relative))
 
-    def carry(self, relative: str) -> bool:
-        """Take the output's file over unread (its inputs did not change): the staging
-        tree's own file is kept when it is that very file (same inode, size and time: the
-        spare shares unchanged files with the output), else the output's is linked in,
-        if it is still the file its build wrote."""
-        known = self.staging.present.files.get(relative)
-        if known is not None and known == self.previous_seal.files.get(relative):
-            self.stamps[relative] = known
-            return True
-        return self.take_over(relative)
-
     def carry_all(self, relatives: list[str]) -> bool:
-        """carry() each of many files (a search index's tens of thousands), all or none:
-        when one cannot be, those carried go again (forget) and the answer is False. The
-        spare's files that are the output's (most) are compared and stamped in bulk."""
+        """Take the output's files over unread (their inputs did not change), all or none.
+        A file of the staging tree is kept when it is that very file (same inode, size and
+        time: the spare shares unchanged files with the output; compared and stamped in
+        bulk, for a search index's tens of thousands), else the output's is linked in, if it
+        is still the file its build wrote. When one cannot be, those carried go again
+        (forget) and the answer is False."""
         present, sealed = self.staging.present.files, self.previous_seal.files
         kept = list(map(present.get, relatives, repeat(_ABSENT)))
         same = list(map(operator.eq, kept, map(sealed.get, relatives, repeat(None))))
