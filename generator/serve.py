@@ -41,6 +41,7 @@ def serve(site_dir: Path, output: Path, port: int = 8000, stop: threading.Event 
     """Serve until stop is set (or Ctrl+C). on_ready(port) is called once the server
     listens; on_build(exit code) after every rebuild."""
     stop = stop or threading.Event()
+    seen = snapshot(site_dir)  # before the first build: a save during it or just after is not missed
     code = build_site(site_dir, output, None)
     if code == 2:
         return code
@@ -53,7 +54,6 @@ def serve(site_dir: Path, output: Path, port: int = 8000, stop: threading.Event 
           flush=True)
     if on_ready is not None:
         on_ready(server.server_address[1])
-    seen = snapshot(site_dir)
     try:
         while not stop.wait(poll):
             now = snapshot(site_dir)

@@ -16,10 +16,14 @@ def fetch(port: int, path: str) -> str:
 
 def test_preview_serves_the_site_and_rebuilds_after_a_saved_change(tmp_path):
     site = make_variant("bom-accepted", tmp_path / "site")
-    stop, ready, ports, builds = threading.Event(), threading.Event(), [], []
+    path = site / "data/projects/371722.yaml"
+    stop, ready, ports, pages, builds = threading.Event(), threading.Event(), [], [], []
 
-    def on_ready(port):
+    def on_ready(port):  # the editor looks at the page and saves at once, before the watch's first poll
         ports.append(port)
+        pages.append(fetch(port, "demands/d-371722-2025-001/"))
+        path.write_text(path.read_text(encoding="utf-8-sig").replace("互助养老服务站运营支持", "互助养老站点建设"),
+                        encoding="utf-8")
         ready.set()
 
     thread = threading.Thread(target=serve, args=(site, tmp_path / "out"),
@@ -28,10 +32,7 @@ def test_preview_serves_the_site_and_rebuilds_after_a_saved_change(tmp_path):
     thread.start()
     try:
         assert ready.wait(60)
-        assert "互助养老服务站运营支持" in fetch(ports[0], "demands/d-371722-2025-001/")
-        path = site / "data/projects/371722.yaml"
-        path.write_text(path.read_text(encoding="utf-8-sig").replace("互助养老服务站运营支持", "互助养老站点建设"),
-                        encoding="utf-8")
+        assert "互助养老服务站运营支持" in pages[0]
         deadline = time.monotonic() + 60
         while not builds and time.monotonic() < deadline:
             time.sleep(0.1)
