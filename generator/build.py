@@ -135,9 +135,9 @@ def write_site(site, state: OutputState, staging: Staging, siteurl: str, workers
     def data_and_places():  # in a forked process, while the parent does the matches and record pages
         rows = RowCache(state.folder / "rows.cache", base)
         files = {**open_data_files(site, rows), **feed_files(site, siteurl)}
-        rows.save()
         mine = TreeWriter(staging, state.output, previous_seal)
         file_prints = write_deferred(mine, files, base, kept.get("files", {}), before.get("files", {}))
+        rows.save()  # the rows the open data files made (those taken over made none)
         indexed = write_search(site, mine, state.folder / SEARCH_STATE)
         specs = chain(place_pages(site, today, urlparse(siteurl).path.rstrip("/")), search_page(site),
                       listing_pages(site))

@@ -22,7 +22,7 @@ from feedgenerator import Atom1Feed
 
 from . import urls
 from .deferred import Deferred, made
-from .fingerprint import record_digest
+from .fingerprint import record_digests
 from .stats import places_of
 
 FEED_SIZE = 50
@@ -44,8 +44,9 @@ def moment(date: dt.date) -> dt.datetime:
     return dt.datetime(date.year, date.month, date.day, tzinfo=CHINA)
 
 
-def newest(demands, limit: int = FEED_SIZE) -> list:
-    """Newest first by published date, then by id; demands without a date are left out."""
+def newest(demands, limit: int | None = FEED_SIZE) -> list:
+    """Newest first by published date, then by id; demands without a date are left out
+    (all of them when limit is None)."""
     dated = [d for d in demands if d.published is not None]
     dated.sort(key=lambda d: (-d.published.toordinal(), d.id))
     return dated[:limit]
@@ -87,21 +88,32 @@ def demand_feeds(site, siteurl: str) -> dict[str, bytes]:
 
 def feed_files(site, siteurl: str) -> dict[str, Deferred]:
     """demand_feeds, each feed deferred (deferred.Deferred: a build takes it over from the output
-    while its entries are the same records)."""
+    while its entries are the same records). The demands are ordered newest first once, and
+    each feed's shown from that order (a sort per feed was most of the time of an edit build's feeds)."""
     name = (site.settings or {}).get("title") or "社会组织参与乡村振兴"
-    demands = sorted(site.demands, key=lambda d: d.id)
+    ordered = newest(site.demands, None)
 
-    def feed(path: str, page: str, title: str, mine: list) -> Deferred:
-        shown = newest(mine)
-        return Deferred(key=[siteurl, page, title, [record_digest(d) for d in shown]],
+    def feed(path: str, page: str, title: str, shown: list) -> Deferred:
+        return Deferred(key=[siteurl, page, title, record_digests(shown)],
                         make=lambda: render_feed(site, siteurl, path, page, title, shown))
 
-    files = {urls.feed(): feed(urls.feed(), urls.listing("demands"), f"{name}：最新需求项目", demands)}
+    files = {urls.feed(): feed(urls.feed(), urls.listing("demands"), f"{name}：最新需求项目", ordered[:FEED_SIZE])}
     regions = [r for r in site.regions.by_code.values() if r.level in ("city", "county", "partner")]
     by_region: dict[str, list] = {}
-    for demand in demands:
-        for code in places_of(site, demand.county):
-            by_region.setdefault(code, []).append(demand)
+    by_field: dict[str, list] = {field.name: [] for field in site.vocabulary.fields}
+    places: dict[str, list[str]] = {}  # by county: a few hundred
+    for demand in ordered:
+        county = demand.county
+        if county not in places:
+            places[county] = places_of(site, county)
+        for code in places[county]:
+            shown = by_region.setdefault(code, [])
+            if len(shown) < FEED_SIZE:
+                shown.append(demand)
+        for field in demand.fields:
+            shown = by_field.get(field)
+            if shown is not None and len(shown) < FEED_SIZE and not (shown and shown[-1] is demand):
+                shown.append(demand)
     for region in sorted(regions, key=lambda r: r.code):
         path = urls.feed("regions", region.code)
         files[path] = feed(path, urls.record("regions", region.code), f"{name}：{region.name}需求项目",
@@ -109,5 +121,5 @@ def feed_files(site, siteurl: str) -> dict[str, Deferred]:
     for field in site.vocabulary.fields:
         path = urls.feed("fields", field.slug)
         files[path] = feed(path, urls.record("fields", field.slug), f"{name}：{field.name}领域需求项目",
-                           [d for d in demands if field.name in d.fields])
+                           by_field[field.name])
     return dict(sorted(files.items()))

@@ -26,11 +26,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+from operator import attrgetter
 
 from . import urls, xlsx_export
 from .deferred import Deferred, made
+from .fingerprint import record_digests
 from .opendata_schema import COLUMNS, DATASETS, schema_for
 from .regions import LEVEL_NAMES
+from .rowcache import CACHED
 from .stats import city_of, places_of
 from .vocabulary import DEMAND_STATUSES, SUPPLY_STATUSES
 
@@ -102,26 +105,27 @@ SOURCES = {"demands": (lambda site: site.demands, demand_record),
            "policies": (lambda site: site.pages.get("policies", []), policy_record)}
 
 
-def lines(site, name: str, cache=None) -> list[tuple[bytes, bytes, object]]:
-    """(JSON line, CSV row, source item) of every record of a dataset, sorted by its key;
-    each record has exactly the keys of COLUMNS[name], in order. Rows found in `cache`
-    (a rowcache.RowCache) are not serialized again."""
-    items, build = SOURCES[name]
+def ordered(site, name: str) -> list:
+    """The source items of a dataset, sorted by its key column (id, code or slug): the
+    order of its rows (text sorts as its UTF-8 bytes do)."""
+    items, _build = SOURCES[name]
+    return sorted(items(site), key=attrgetter(COLUMNS[name][0][0]))
+
+
+def rows(site, name: str, items: list, cache=None) -> list[tuple[bytes, bytes]]:
+    """(JSON line, CSV row) of each item of a dataset; each record has exactly the keys of
+    COLUMNS[name], in order. Rows kept in `cache` (a rowcache.RowCache) are not serialized again."""
+    _items, build = SOURCES[name]
     columns = COLUMNS[name]
-    found = []
-    for item in items(site):
-        key = cache.key(name, item) if cache is not None else None
-        row = cache.get(key) if key is not None else None
-        if row is None:
-            raw = build(site, item)
-            one = {k: raw[k] for k, _l, _s in columns}
-            row = (one[columns[0][0]].encode(), json.dumps(one, ensure_ascii=False).encode(),
-                   _csv_row(name, one).encode())
-            if key is not None:
-                cache.put(key, row)
-        found.append((row, item))
-    found.sort(key=lambda pair: pair[0][0])  # UTF-8 bytes sort as their text does
-    return [(line, csv_row, item) for (_sort, line, csv_row), item in found]
+
+    def make(item) -> tuple[bytes, bytes]:
+        raw = build(site, item)
+        one = {k: raw[k] for k, _l, _s in columns}
+        return json.dumps(one, ensure_ascii=False).encode(), _csv_row(name, one).encode()
+
+    if cache is not None and name in CACHED:
+        return cache.rows(name, items, make)
+    return list(map(make, items))
 
 
 def _json(lines: list[bytes]) -> bytes:
@@ -169,31 +173,52 @@ def open_data(site, cache=None) -> dict[str, bytes]:
 
 
 def open_data_files(site, cache=None) -> dict:
-    """open_data, each region's workbook deferred (deferred.Deferred: a build takes it over
-    from the output while its rows are the same, rather than compress it again)."""
+    """open_data, deferred (deferred.Deferred: a build takes a file over from the output
+    while what it is made from is the same, rather than make it again): the JSON and CSV of
+    demands, offers and organizations and of each region, keyed by the digests of their
+    records (every row is made from its record and what the global digest covers, as
+    rowcache.py keeps them), and each region's workbook, whose compression is its cost.
+    The rows of a dataset are made, or read from `cache`, once, when a file needs them."""
     files: dict = {}
-    demands: list = []
+    made_rows: dict[str, list] = {}
+    items = {name: ordered(site, name) for name in DATASETS}
+
+    def rows_of(name: str) -> list[tuple[bytes, bytes]]:
+        if name not in made_rows:
+            made_rows[name] = rows(site, name, items[name], cache)
+        return made_rows[name]
+
+    def dataset(name: str, kind: str, chosen: list[int] | None = None) -> bytes:
+        """A dataset's JSON or CSV, of the items at `chosen` (all of them when None)."""
+        mine = rows_of(name) if chosen is None else [rows_of(name)[at] for at in chosen]
+        return _json([line for line, _row in mine]) if kind == "json" else _csv(name, [row for _line, row in mine])
+
     for name in DATASETS:
-        rows = lines(site, name, cache)
-        if name == "demands":
-            demands = rows
-        files[urls.download(name, "json")] = _json([line for line, _row, _item in rows])
-        files[urls.download(name, "csv")] = _csv(name, [row for _line, row, _item in rows])
+        for kind in ("json", "csv"):
+            if name in CACHED:
+                files[urls.download(name, kind)] = Deferred(
+                    key=record_digests(items[name]), make=lambda name=name, kind=kind: dataset(name, kind))
+            else:
+                files[urls.download(name, kind)] = dataset(name, kind)
         files[schema_path(name)] = (json.dumps(schema_for(name), ensure_ascii=False, indent=1) + "\n").encode()
-    by_region: dict[str, list] = {}
-    newest = max((_date(item.published) for _line, _row, item in demands if item.published), default=None)
-    for line, row, item in demands:
+    demands = items["demands"]
+    by_region: dict[str, list[int]] = {}
+    newest = max((_date(item.published) for item in demands if item.published), default=None)
+    for at, item in enumerate(demands):
         if item.status == "open":
             for code in places_of(site, item.county):
-                by_region.setdefault(code, []).append((line, row))
+                by_region.setdefault(code, []).append(at)
     cells: dict[bytes, list] = {}
     for region in sorted(site.regions.by_code.values(), key=lambda r: r.code):
         mine = by_region.get(region.code, [])
-        files[urls.download("regions", "json", region.code)] = _json([line for line, _row in mine])
-        files[urls.download("regions", "csv", region.code)] = _csv("demands", [row for _line, row in mine])
+        digests = record_digests([demands[at] for at in mine])
+        for kind in ("json", "csv"):
+            files[urls.download("regions", kind, region.code)] = Deferred(
+                key=digests, make=lambda mine=mine, kind=kind: dataset("demands", kind, mine))
         files[urls.download("regions", "xlsx", region.code)] = Deferred(
-            key=[region.name, newest, [line for line, _row in mine]],
-            make=lambda region=region, mine=mine: _workbook(region, [line for line, _row in mine], newest, cells))
+            key=[region.name, newest, digests],
+            make=lambda region=region, mine=mine: _workbook(region, [rows_of("demands")[at][0] for at in mine],
+                                                            newest, cells))
     return dict(sorted(files.items()))
 
 

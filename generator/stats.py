@@ -121,32 +121,42 @@ def _sorted_demands(site) -> list[Project]:
     return sorted(site.demands, key=lambda d: d.id)
 
 
-def group_by_region(site) -> dict[str, dict[str, list]]:
-    """One pass over all records: per region code, its demands (newest first), its
-    organizations and the offers that cover it (offer_covers: an offer naming a region
-    covers it and all below it), open offers first. The region pages and site_stats
-    share it (a pass per region or per key county took seconds at provincial scale)."""
+def group_by_region(site, newest_demands: list | None = None) -> dict[str, dict[str, list]]:
+    """One pass over all records: per region code, its demands (newest first: `newest_demands`
+    when the caller has them in that order), its organizations and the offers that cover it
+    (offer_covers: an offer naming a region covers it and all below it), open offers first.
+    The region pages and site_stats share it (a pass per region or per key county took
+    seconds at provincial scale). Each record goes straight to the lists of the regions
+    its place lies in, found once per place."""
     groups: dict[str, dict[str, list]] = {code: {"demands": [], "orgs": [], "covering": []}
                                           for code in site.regions.by_code}
     places = {code: places_of(site, code) for code in site.regions.by_code}
-    for demand in sorted(site.demands, key=lambda d: (-d.published.toordinal(), d.id)):
-        for code in places.get(demand.county, ()):
-            groups[code]["demands"].append(demand)
+
+    def lists(kind: str) -> dict[str, list[list]]:
+        return {code: [groups[one][kind] for one in containing] for code, containing in places.items()}
+
+    if newest_demands is None:
+        newest_demands = sorted(site.demands, key=lambda d: (-d.published.toordinal(), d.id))
+    demand_lists, org_lists = lists("demands"), lists("orgs")
+    for demand in newest_demands:
+        for here in demand_lists.get(demand.county, ()):
+            here.append(demand)
     for org in sorted(site.organizations.values(), key=attrgetter("id")):
-        for code in places.get(org.county, ()):
-            groups[code]["orgs"].append(org)
+        for here in org_lists.get(org.county, ()):
+            here.append(org)
     below: dict[str, list[str]] = {code: [code] for code in site.regions.by_code}
     for code, containing in places.items():
         for above in containing[1:]:
             below[above].append(code)
-    reached_by: dict[tuple, list[str]] = {}  # most offers name one of a few hundred sets of regions
+    reached_by: dict[tuple, list[list]] = {}  # most offers name one of a few hundred sets of regions
     for offer in sorted(site.offers, key=lambda p: (p.status != "open", -p.published.toordinal(), p.id)):
         named = tuple(offer.service_regions)
         reached = reached_by.get(named)
         if reached is None:
-            reached = reached_by[named] = sorted({code for one in named for code in below.get(one, [])})
-        for code in reached:
-            groups[code]["covering"].append(offer)
+            reached = reached_by[named] = [groups[code]["covering"] for code in
+                                           sorted({code for one in named for code in below.get(one, [])})]
+        for here in reached:
+            here.append(offer)
     return groups
 
 

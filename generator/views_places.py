@@ -175,9 +175,9 @@ def place_pages(site, today, base: str) -> list:
     """The specs of every page here. The collector is paused meanwhile (collector.py): the
     specs are tens of thousands of small objects, all kept to the end of the build."""
     with paused(freeze=True):
-        groups = group_by_region(site)
-        figures = site_stats(site, today, groups=groups)
         newest_demands = sorted(site.demands, key=lambda d: (-d.published.toordinal(), d.id))
+        groups = group_by_region(site, newest_demands)
+        figures = site_stats(site, today, groups=groups)
         return [spec for pages in (front_page(site, figures, newest_demands), region_pages(site, groups),
                                    field_pages(site, newest_demands), stats_page(figures), data_page(site),
                                    not_found_page(site, base))

@@ -43,12 +43,13 @@ def _cities_of(site, kind: str, record) -> set[str]:
     return {city} if city else set()
 
 
-def _listing_page(heading: str, shown: list, info, facets: dict, facets_key: list, facet, value, item: str,
-                  crumbs: list) -> Deferred:
-    """A listing page whose key stands for its context: the digests of the records it shows,
-    its place among the pages and its facets' counts (regions and fields are in the global digest)."""
+def _listing_page(heading: str, shown: list, digests: list[str], info, facets: dict, facets_key: list, facet, value,
+                  item: str, crumbs: list) -> Deferred:
+    """A listing page whose key stands for its context: the digests of the records it shows
+    (`digests`), its place among the pages and its facets' counts (regions and fields are in
+    the global digest)."""
     return Deferred(
-        key=[heading, record_digests(shown), info.key(), facets_key, facet, value, item, crumbs],
+        key=[heading, digests, info.key(), facets_key, facet, value, item, crumbs],
         make=lambda: {"heading": heading, "records": shown, "pages": info, "facets": facets, "facet": facet,
                       "facet_value": value, "item": item, "crumbs": crumbs})
 
@@ -80,11 +81,13 @@ def _listing_pages(site, kind: str, title: str, records: list, item: str):
     facets = {"kind": kind, "cities": city_counts, "fields": field_counts}
     facets_key = [kind, [(city.code, n) for city, n in city_counts], [(field.slug, n) for field, n in field_counts]]
     for facet, value, heading, chosen in views:
+        digests = record_digests(chosen)  # once per list, sliced per page
         for path, shown, info in paginate(chosen, per_page, kind, facet, value):
             crumbs = [{"path": urls.listing(kind), "name": title}] if facet else []
             crumbs.append({"path": None, "name": heading if info.number == 1 else f"{heading}（第 {info.number} 页）"})
-            yield path, "listing.html", _listing_page(heading, shown, info, facets, facets_key, facet, value, item,
-                                                      crumbs)
+            first = (info.number - 1) * per_page
+            yield path, "listing.html", _listing_page(heading, shown, digests[first:first + per_page], info, facets,
+                                                      facets_key, facet, value, item, crumbs)
 
 
 def _demand_order(site, project) -> tuple:

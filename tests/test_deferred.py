@@ -1,7 +1,8 @@
-"""Deferred files (deferred.py): a region's workbook and each Atom feed are taken over from
-the output while their key's fingerprint is the one recorded, so the key must change
-whenever the file's bytes would (it may change when they do not: a feed does not show a
-demand's status, but its key holds the demand's digest)."""
+"""Deferred files (deferred.py): open data (a dataset's or a region's JSON, CSV and
+workbook) and each Atom feed are taken over from the output while their key's fingerprint
+is the one recorded, so the key must change whenever the file's bytes would (it may
+change when they do not: a feed does not show a demand's status, but its key holds the
+demand's digest)."""
 from __future__ import annotations
 
 import hashlib
@@ -54,7 +55,7 @@ def test_a_deferred_files_key_changes_whenever_its_bytes_do(tmp_path):
             assert by_bytes and len(by_key - by_bytes) <= 4, (relative, sorted(by_key - by_bytes))
         changed |= by_bytes
         before = after
-    assert {name.rsplit(".", 1)[1] for name in changed} == {"xlsx", "xml"}
+    assert {name.rsplit(".", 1)[1] for name in changed} == {"json", "csv", "xlsx", "xml"}
 
 
 class _Writer(TreeWriter):

@@ -114,8 +114,12 @@ def test_newest_fifty_and_escaping():
     for i in range(60):
         site.projects[f"d-{i:02}"] = Project(
             id=f"d-{i:02}", kind="demand", path="", node=None, title=f"<b>需求{i}</b>", summary="A & B <i>",
-            county="371721", fields=["产业发展"], status="open", published=dt.date(2025, 1, 1 + i // 3))
+            county="371721", fields=["产业发展"] * (1 + (i == 59)), status="open",  # d-59 names its field twice
+            published=dt.date(2025, 1, 1 + i // 3))
     feeds = demand_feeds(site, "")
+    newest = ids_in_order(site.projects.values())[:FEED_SIZE]
+    for path in (urls.feed(), urls.feed("regions", "371700"), urls.feed("fields", "industry")):
+        assert entry_ids(feeds[path]) == newest, path  # the city's and the field's feeds too, each demand once
     data = feeds[urls.feed("regions", "371721")]
     found = entries(data)
     assert len(found) == FEED_SIZE

@@ -174,6 +174,11 @@ def test_deterministic(sample):
     assert list(open_data(site)) == sorted(files)
 
 
+def _kept(cache) -> int:
+    """How many rows a RowCache read from its file."""
+    return sum(map(len, cache.kept.values()))
+
+
 def test_rows_kept_between_builds_give_the_same_files(tmp_path):
     from generator.fingerprint import global_digest
     from generator.rowcache import RowCache
@@ -184,7 +189,7 @@ def test_rows_kept_between_builds_give_the_same_files(tmp_path):
     assert open_data(site, first) == files and first.added > 0
     first.save()
     again = RowCache(path, global_digest(site))
-    assert open_data(site, again) == files and again.added == 0 and len(again.used) == first.added
+    assert open_data(site, again) == files and again.added == 0 and _kept(again) == first.added
     path.write_bytes(path.read_bytes()[:-5])  # a damaged file only costs time
     assert open_data(site, RowCache(path, global_digest(site))) == files
     first.save()
@@ -195,7 +200,26 @@ def test_rows_kept_between_builds_give_the_same_files(tmp_path):
     assert again.added == 1 and changed != files and changed == open_data(site)
     assert "（第二期）" in changed["data/demands.json"].decode("utf-8")
     other = RowCache(path, b"another global digest")  # other code, settings or regions: nothing reused
-    assert open_data(site, other) == changed and len(other.used) == other.added
+    assert open_data(site, other) == changed and _kept(other) == 0 and other.added == first.added
+
+
+def test_a_damaged_row_file_is_written_anew(tmp_path):
+    from generator.fingerprint import global_digest
+    from generator.rowcache import RowCache
+    site, _problems = load_site(REPO, use_cache=False)
+    path, base = tmp_path / "rows.cache", global_digest(site)
+    first = RowCache(path, base)
+    files = open_data(site, first)
+    first.save()
+    data = bytearray(path.read_bytes())
+    data[-1] ^= 1  # a row's last byte: the file's structure holds
+    data[len(data) // 2] ^= 0xff  # somewhere in the middle: a length, a key or a row
+    path.write_bytes(bytes(data))
+    damaged = RowCache(path, base)
+    assert open_data(site, damaged) == files or damaged.added
+    damaged.save()
+    again = RowCache(path, base)
+    assert open_data(site, again) == files
 
 
 def test_spreadsheet_columns_are_lettered_as_excel_does():
@@ -220,13 +244,20 @@ def test_rows_of_an_edit_are_appended_and_the_file_is_written_anew_once_mostly_u
     edited.save()
     assert edited.added == 1 and path.read_bytes().startswith(written)  # appended, not written anew
     again = RowCache(path, base)
-    assert open_data(site, again) == files and again.added == 0 and len(again.rows) == len(first.used) + 1
+    assert open_data(site, again) == files and again.added == 0 and _kept(again) == first.added + 1
     other = RowCache(path, b"another global digest")  # nothing of the file used: written anew
     open_data(site, other)
     other.save()
-    assert len(RowCache(path, b"another global digest").rows) == len(other.used)
+    assert _kept_after(path, b"another global digest", site) == other.added
     size = path.stat().st_size
     again = RowCache(path, b"another global digest")
     open_data(site, again)
     again.save()  # nothing added, nothing unused: the file stays as it is
     assert path.stat().st_size == size
+
+
+def _kept_after(path, base, site) -> int:
+    from generator.rowcache import RowCache
+    cache = RowCache(path, base)
+    open_data(site, cache)
+    return _kept(cache)
