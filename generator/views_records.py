@@ -173,7 +173,10 @@ def _org_page(site, org, offers: list, taken: list, demands: tuple) -> Deferred:
 def record_pages(site, matches=None):
     """The page of every demand, offer and organization, with the match index's
     recommendations (matching.MatchIndex) when given. Their contexts are deferred
-    (deferred.Deferred): made only for the pages rendered."""
+    (deferred.Deferred): made only for the pages rendered. A page's key names its
+    recommendations by their list's digest (list_digests.py), not by the list itself: the
+    parent makes the keys of all 40,000 pages on every build, and marshalling the lists'
+    nested dicts into them was most of that."""
     demands, offers, orgs = _ordered(site)
     project_digests = dict(zip(site.projects, record_digests(site.projects.values())))
     org_digests = dict(zip(site.organizations, record_digests(site.organizations.values())))
