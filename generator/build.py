@@ -126,7 +126,7 @@ def write_site(site, state: OutputState, staging: Staging, siteurl: str, workers
     content_files = render_markdown_sections(site, state, siteurl, writer, content, kept, before)
 
     def pages(made_specs, writer: TreeWriter, workers: int) -> tuple[list[str], dict[str, str]]:
-        with paused():  # the specs are kept to the end of the build (collector.py)
+        with paused(freeze=True):  # the specs are kept to the end of the build (collector.py)
             specs = list(made_specs)
         names = [urls.output_file(path) for path, _template, _context in specs]
         return names, render_pages(site, specs, writer, workers, kept=kept.get("pages", {}),

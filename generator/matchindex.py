@@ -8,12 +8,13 @@ import datetime as dt
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from . import cachefile
 from .fingerprint import record_digest
+from .list_digests import list_digests
 from .match_inputs import is_current, wants_candidates
 from .match_state import SideState
 from .match_texts import HalfTexts, ListTexts, list_text
@@ -66,6 +67,8 @@ class Half:
     """One kind of candidate's half of the index, as cached."""
     demands: dict[str, list[dict]]  # demand id -> its candidates of this kind
     candidates: dict[str, list[dict]]  # candidate id -> its demands
+    # the digest of each list, by the MatchIndex attribute it fills and id (list_digests.py)
+    digests: dict[str, dict[str, bytes]] = field(default_factory=dict)
 
 
 def match_site(site, today: dt.date, use_cache: bool = True) -> MatchIndex:
@@ -125,18 +128,32 @@ def cached_matches(site, today: dt.date, use_cache: bool = True) -> tuple[MatchI
         texts.save()
         _keep_only(folder, set(keys.values()) | {f"state-{side}" for side in sides.values()}
                    | {path.name for path in texts_at.values()})
-    return _index(weights, halves, texts), store
+    return _index(weights, halves, texts, earlier), store
 
 
-def _index(weights: MatchWeights, halves: dict[str, "Half"], texts: ListTexts) -> MatchIndex:
+def _index(weights: MatchWeights, halves: dict[str, "Half"], texts: ListTexts,
+           earlier: dict[str, "Half"] | None = None) -> MatchIndex:
+    """The index of the halves, with their lists' digests: a half read back (or computed
+    from nothing) is its own source of digests, a half computed again from its state takes
+    those of `earlier`'s lists it kept (list_digests.py). Made here, before the build forks
+    the process that stores the halves, so that each half is stored with its digests."""
     index = MatchIndex(weights, texts=texts)
     for kind, (demands, candidates) in _HALVES.items():
-        setattr(index, demands, halves[kind].demands)
-        setattr(index, candidates, halves[kind].candidates)
+        half = halves[kind]
+        source = (earlier or {}).get(kind, half)
+        known = getattr(source, "digests", None)  # a cached half is signed, but checked all the same
+        known = known if isinstance(known, dict) else {}
+        half.digests = {attribute: list_digests(lists, getattr(source, _FIELD[attribute]), known.get(attribute))
+                        for attribute, lists in _lists(half, kind).items()}
+        setattr(index, demands, half.demands)
+        setattr(index, candidates, half.candidates)
+        index.digests.update(half.digests)
     return index
 
 
 _HALVES = {"offers": ("demand_offers", "offer_demands"), "orgs": ("demand_orgs", "org_demands")}
+_FIELD = {"demand_offers": "demands", "offer_demands": "candidates", "demand_orgs": "demands",
+          "org_demands": "candidates"}  # the Half field holding each MatchIndex attribute's lists
 
 
 def _lists(half: Half, kind: str) -> dict[str, dict[str, list]]:

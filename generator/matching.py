@@ -76,6 +76,8 @@ class MatchIndex:
     org_demands: dict[str, list[dict]] = field(default_factory=dict)
     # where index_json finds the JSON text of lists serialized before (match_texts.ListTexts)
     texts: object | None = field(default=None, compare=False, repr=False)
+    # a digest of each list by attribute and id, where the cache has it (list_digests.py)
+    digests: dict[str, dict[str, bytes]] = field(default_factory=dict, compare=False, repr=False)
 
 
 def compute_matches(site, today: dt.date, weights: MatchWeights, every_demand: bool = False,

@@ -50,7 +50,7 @@ def render_pages(site, specs: list, writer: TreeWriter, workers: int = 2, kept: 
     memo: dict = {}
     fingerprints: dict[str, str] = {}
     todo = []
-    with paused():  # fingerprints are kept to the end: the collector would only scan them again and again
+    with paused(freeze=True):  # fingerprints are kept to the end: the collector would only scan them again and again
         for number, (path, template, context) in enumerate(specs):
             name = urls.output_file(path)
             if name in fingerprints:

@@ -2,10 +2,13 @@
 browsable by city and by field) and one page per record."""
 from __future__ import annotations
 
+from operator import itemgetter
+
 from . import urls
 from .collector import paused
 from .deferred import Deferred
 from .fingerprint import record_digest, record_digests
+from .list_digests import list_digest
 from .listing import paginate
 from .projects import takes_candidates
 from .stats import city_of as _city
@@ -121,38 +124,51 @@ def listing_pages(site) -> list:
                 *_listing_pages(site, "orgs", "社会组织", orgs, "org")]
 
 
-def _recommended(digests: dict[str, str], items: list[dict]) -> list:
-    """What a page's recommendations are made from: the match index's dicts and the digests
-    of the records they name (`digests`: by id; None for one the site does not have)."""
-    return [items, [digests.get(item["id"]) for item in items]]
+_ID = itemgetter("id")
+_NO_LIST = ([], [None, []])  # a page without recommendations of a kind: no list, and its key
 
 
-def _demand_page(site, matches, demand, nearby: list, project_digests: dict[str, str],
-                 org_digests: dict[str, str]) -> Deferred:
-    offers = matches.demand_offers.get(demand.id, []) if matches else []
-    orgs = matches.demand_orgs.get(demand.id, []) if matches else []
-    expired = bool(matches) and demand.id not in matches.demand_offers
+class _Lists:
+    """One kind of recommendation lists (an attribute of matching.MatchIndex, by id) as
+    the record pages show them and stand for them in their keys."""
+
+    def __init__(self, matches, attribute: str, named: dict[str, str]) -> None:
+        self.lists = getattr(matches, attribute) if matches else {}
+        self.digests = matches.digests.get(attribute, {}) if matches else {}
+        self.named = named  # the digest of each record a list may name, by id
+
+    def of(self, ident: str) -> tuple[list, list]:
+        """`ident`'s list and what stands for it in its page's key: the list's digest
+        (list_digests.py; kept with the index, else made now) and the digests of the records
+        it names (None for one the site does not have)."""
+        items = self.lists.get(ident)
+        if items is None:
+            return _NO_LIST
+        return items, [self.digests.get(ident) or list_digest(items), list(map(self.named.get, map(_ID, items)))]
+
+
+def _demand_page(site, demand, nearby: list, offers: tuple, orgs: tuple, expired: bool) -> Deferred:
+    (offers, offers_key), (orgs, orgs_key) = offers, orgs
     return Deferred(
-        key=[record_digest(demand), record_digests(nearby), _recommended(project_digests, offers),
-             _recommended(org_digests, orgs), expired],
+        key=[record_digest(demand), record_digests(nearby), offers_key, orgs_key, expired],
         make=lambda: {"p": demand, "nearby": nearby, "rec_offers": _shown(site.projects, offers),
                       "rec_orgs": _shown(site.organizations, orgs), "rec_expired": expired,
                       "rec_wanted": takes_candidates(demand),
                       "crumbs": [{"path": "demands/", "name": "需求项目"}, {"path": None, "name": demand.title}]})
 
 
-def _offer_page(site, matches, offer, project_digests: dict[str, str]) -> Deferred:
-    demands = matches.offer_demands.get(offer.id, []) if matches else []
+def _offer_page(site, offer, demands: tuple) -> Deferred:
+    demands, demands_key = demands
     return Deferred(
-        key=[record_digest(offer), _recommended(project_digests, demands)],
+        key=[record_digest(offer), demands_key],
         make=lambda: {"p": offer, "rec_demands": _shown(site.projects, demands),
                       "crumbs": [{"path": "offers/", "name": "供给项目"}, {"path": None, "name": offer.title}]})
 
 
-def _org_page(site, matches, org, offers: list, taken: list, project_digests: dict[str, str]) -> Deferred:
-    demands = matches.org_demands.get(org.id, []) if matches else []
+def _org_page(site, org, offers: list, taken: list, demands: tuple) -> Deferred:
+    demands, demands_key = demands
     return Deferred(
-        key=[record_digest(org), record_digests(offers), record_digests(taken), _recommended(project_digests, demands)],
+        key=[record_digest(org), record_digests(offers), record_digests(taken), demands_key],
         make=lambda: {"o": org, "offers": offers, "taken": taken, "rec_demands": _shown(site.projects, demands),
                       "crumbs": [{"path": "orgs/", "name": "社会组织"}, {"path": None, "name": org.name}]})
 
@@ -160,10 +176,13 @@ def _org_page(site, matches, org, offers: list, taken: list, project_digests: di
 def record_pages(site, matches=None):
     """The page of every demand, offer and organization, with the match index's
     recommendations (matching.MatchIndex) when given. Their contexts are deferred
-    (deferred.Deferred): made only for the pages rendered."""
+    (deferred.Deferred): made only for the pages rendered. A page's key names its
+    recommendations by their list's digest (list_digests.py), not by the list itself: the
+    parent makes the keys of all 40,000 pages on every build, and marshalling the lists'
+    nested dicts into them was most of that."""
     demands, offers, orgs = _ordered(site)
-    project_digests = {key: record_digest(record) for key, record in site.projects.items()}
-    org_digests = {key: record_digest(record) for key, record in site.organizations.items()}
+    project_digests = dict(zip(site.projects, record_digests(site.projects.values())))
+    org_digests = dict(zip(site.organizations, record_digests(site.organizations.values())))
     taken: dict[str, list] = {}
     open_by_county: dict[str, list] = {}
     for demand in demands:
@@ -174,12 +193,17 @@ def record_pages(site, matches=None):
     offers_by_org: dict[str, list] = {}
     for offer in offers:
         offers_by_org.setdefault(offer.org, []).append(offer)
+    demand_offers, demand_orgs = _Lists(matches, "demand_offers", project_digests), \
+        _Lists(matches, "demand_orgs", org_digests)
+    offer_demands, org_demands = _Lists(matches, "offer_demands", project_digests), \
+        _Lists(matches, "org_demands", project_digests)
     for demand in demands:
         nearby = [d for d in open_by_county.get(demand.county, [])[:6] if d.id != demand.id][:5]
+        expired = bool(matches) and demand.id not in demand_offers.lists
         yield urls.record("demands", demand.id), "demand.html", _demand_page(
-            site, matches, demand, nearby, project_digests, org_digests)
+            site, demand, nearby, demand_offers.of(demand.id), demand_orgs.of(demand.id), expired)
     for offer in offers:
-        yield urls.record("offers", offer.id), "offer.html", _offer_page(site, matches, offer, project_digests)
+        yield urls.record("offers", offer.id), "offer.html", _offer_page(site, offer, offer_demands.of(offer.id))
     for org in orgs:
         yield urls.record("orgs", org.id), "org.html", _org_page(
-            site, matches, org, offers_by_org.get(org.id, []), taken.get(org.id, []), project_digests)
+            site, org, offers_by_org.get(org.id, []), taken.get(org.id, []), org_demands.of(org.id))
