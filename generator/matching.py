@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .collector import paused
+from .match_blocks import CountyTexts
 from .match_inputs import (Demands, Side, current_demands, gained_rows, is_current, offer_document,
                            org_document, query_rows)
 from .match_reasons import Reasons
@@ -151,6 +152,10 @@ def _match_side(site, kind: str, side: Side, demands: Demands, weights: MatchWei
     forward: dict[int, list[tuple[int, int, float]]] = {}
     pairs: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     scored: list[np.ndarray] = []  # the candidates of the pairs scored here
+    rows_of: dict[str, list[int]] = {}
+    for row in scoring:
+        rows_of.setdefault(demands.records[row].county, []).append(row)
+    texts = CountyTexts(side.collection.weights, term_rows, rows_of)
     for (county, field_number), group in sorted(demands.groups.items()):
         rows = []
         for row in group:
@@ -167,11 +172,11 @@ def _match_side(site, kind: str, side: Side, demands: Demands, weights: MatchWei
                 forward[row] = chosen(row, columns, scores, weights.count)
         if not rows:
             continue
-        at_county, at_city, candidates = _candidates(site, side, county, field_number, region_index)
+        at_county, at_city, candidates, serving = _candidates(site, side, county, field_number, region_index)
         if not len(candidates):
             continue
         rows_a = np.array(rows, dtype=np.int64)
-        text = (term_rows[rows_a] @ side.collection.weights[candidates].T).toarray()
+        text = texts.scores(county, serving, rows_a, candidates)
         wanted = demands.forms[rows_a].sum(axis=1, keepdims=True)
         shared = demands.forms[rows_a] @ side.forms[candidates].T
         share = np.divide(shared, wanted, out=np.zeros_like(shared), where=wanted > 0)
@@ -228,7 +233,8 @@ def _reuse(lists: dict[int, list], before: dict[str, list[dict]], into: dict[str
 
 def _candidates(site, side: Side, county: str, field_number: int, region_index: dict[str, int]):
     """Candidates serving a county (itself, its city, the province; a partner region only
-    itself) and working in the field: (at_county, at_city) 0/1 rows and the candidates."""
+    itself) and working in the field: (at_county, at_city) 0/1 rows, the candidates, and
+    those serving the county whatever their fields."""
     region = site.regions.get(county)
     places = [region_index[region.code]]
     if region.level == "county":
@@ -237,10 +243,10 @@ def _candidates(site, side: Side, county: str, field_number: int, region_index: 
         places += [region_index[city.code] if city else None, region_index[province.code] if province else None]
     masks = [side.naming_mask(place) for place in places]
     serving = masks[0] if len(masks) == 1 else masks[0] | masks[1] | masks[2]
-    candidates = np.flatnonzero(serving & side.fields[:, field_number])  # ascending, as before
+    candidates = np.flatnonzero(serving & side.fields[:, field_number])  # ascending
     at_county = masks[0][candidates]
     at_city = ~at_county & masks[1][candidates] if len(masks) > 1 else np.zeros(len(candidates), bool)
-    return at_county.astype(np.float64), at_city.astype(np.float64), candidates
+    return at_county.astype(np.float64), at_city.astype(np.float64), candidates, np.flatnonzero(serving)
 
 
 def _exclude_takers(eligible: np.ndarray, rows: list[int], records: list, side: Side,
