@@ -114,7 +114,7 @@ def current_demands(site, today: dt.date, fields: dict[str, int], forms: dict[st
             groups.setdefault((demand.county, fields[demand.fields[0]]), []).append(number)
     key = np.array([bool(site.regions.get(d.county) and site.regions.get(d.county).key) for d in records])
     queries, related = [], []
-    groups_terms = [[(word, terms(word)) for word in group] for group in site.vocabulary.related]  # once
+    groups_terms = [[(word, tokenize(word)) for word in group] for group in site.vocabulary.related]  # once
     for demand, document in zip(records, documents):
         own = [t for t in document["title"] + document["summary"] + document["description"] if t not in GENERIC]
         gained = _related_terms(groups_terms, demand, set(own))
