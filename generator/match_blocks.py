@@ -21,11 +21,14 @@ class CountyTexts:
     """Text scores of the rows (demands) to be scored, county by county; the block of the
     latest county asked is kept, so groups are to be asked for county after county."""
 
-    def __init__(self, weights: sparse.csr_matrix, term_rows: sparse.csr_matrix, rows_of: dict[str, list[int]]
+    def __init__(self, weights: sparse.csr_matrix, term_rows: sparse.csr_matrix, scored: list[tuple[str, int]]
                  ) -> None:
         """weights: the candidates' BM25F term weights (candidates x vocabulary); term_rows:
-        the demands' 0/1 query rows; rows_of: county -> the rows to be scored there."""
-        self.weights, self.term_rows, self.rows_of = weights, term_rows, rows_of
+        the demands' 0/1 query rows; scored: each row to be scored, with its county."""
+        self.weights, self.term_rows = weights, term_rows
+        self.rows_of: dict[str, list[int]] = {}  # county -> its rows to be scored
+        for county, row in scored:
+            self.rows_of.setdefault(county, []).append(row)
         self.county: str | None = None
         self.rows = self.serving = np.zeros(0, dtype=np.int64)
         self.block = np.zeros((0, 0))
@@ -33,7 +36,7 @@ class CountyTexts:
     def scores(self, county: str, serving: np.ndarray, rows: np.ndarray, candidates: np.ndarray) -> np.ndarray:
         """(rows x candidates) text scores. serving: every candidate serving the county
         (ascending), of which `candidates` (ascending) are some; rows: ascending, among
-        rows_of[county]."""
+        those of the county in `scored`."""
         if county != self.county or not np.array_equal(serving, self.serving):
             self.county, self.serving = county, serving
             self.rows = np.array(sorted(self.rows_of[county]), dtype=np.int64)

@@ -152,10 +152,7 @@ def _match_side(site, kind: str, side: Side, demands: Demands, weights: MatchWei
     forward: dict[int, list[tuple[int, int, float]]] = {}
     pairs: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     scored: list[np.ndarray] = []  # the candidates of the pairs scored here
-    rows_of: dict[str, list[int]] = {}
-    for row in scoring:
-        rows_of.setdefault(demands.records[row].county, []).append(row)
-    texts = CountyTexts(side.collection.weights, term_rows, rows_of)
+    texts = CountyTexts(side.collection.weights, term_rows, [(demands.records[row].county, row) for row in scoring])
     for (county, field_number), group in sorted(demands.groups.items()):
         rows = []
         for row in group:

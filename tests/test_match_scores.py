@@ -91,10 +91,8 @@ def test_each_group_gets_the_text_scores_of_its_own_product(sample, kind):
     site, region_index, demands, sides = sample
     side = sides[kind]
     terms = query_rows(side, demands, None)
-    rows_of: dict[str, list[int]] = {}
-    for (county, _field), group in sorted(demands.groups.items()):
-        rows_of.setdefault(county, []).extend(group)
-    texts = CountyTexts(side.collection.weights, terms, {county: sorted(rows) for county, rows in rows_of.items()})
+    scored = [(county, row) for (county, _field), group in demands.groups.items() for row in group]
+    texts = CountyTexts(side.collection.weights, terms, scored)
     compared = 0
     for (county, field_number), group in sorted(demands.groups.items()):
         _at_county, _at_city, candidates, serving = _candidates(site, side, county, field_number, region_index)
