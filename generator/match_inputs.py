@@ -58,9 +58,16 @@ class Side:
         self.arrays = kept if kept is not None else _arrays(records, documents, region_index, fields, forms)
         self.collection, self.naming = self.arrays.collection, self.arrays.naming
         self.fields, self.forms = self.arrays.fields, self.arrays.forms
+        self._masks: dict[int | None, np.ndarray] = {}  # region -> who names it, as a 0/1 mask
 
-    def named(self, region: int | None) -> np.ndarray:
-        return np.array(self.naming.get(region, []), dtype=np.int64)
+    def naming_mask(self, region: int | None) -> np.ndarray:
+        """Which candidates name the region, as a boolean mask (made once per region: the
+        demands of a county fall into several groups, one per field)."""
+        mask = self._masks.get(region)
+        if mask is None:
+            mask = self._masks[region] = np.zeros(len(self.ids), dtype=bool)
+            mask[self.naming.get(region, [])] = True
+        return mask
 
 
 def _arrays(records: list, documents: Callable[[], list[dict]], region_index: dict[str, int],
@@ -107,7 +114,7 @@ def current_demands(site, today: dt.date, fields: dict[str, int], forms: dict[st
             groups.setdefault((demand.county, fields[demand.fields[0]]), []).append(number)
     key = np.array([bool(site.regions.get(d.county) and site.regions.get(d.county).key) for d in records])
     queries, related = [], []
-    groups_terms = [[(word, terms(word)) for word in group] for group in site.vocabulary.related]  # once
+    groups_terms = [[(word, tokenize(word)) for word in group] for group in site.vocabulary.related]  # once
     for demand, document in zip(records, documents):
         own = [t for t in document["title"] + document["summary"] + document["description"] if t not in GENERIC]
         gained = _related_terms(groups_terms, demand, set(own))

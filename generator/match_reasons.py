@@ -22,6 +22,7 @@ def shared_words(collection, query_rows: sparse.csr_matrix, gained_rows: sparse.
     """For each pair (demand row, candidate column): (its own shared terms, the gained
     ones), each the KEYWORDS that add most to the candidate's text score."""
     terms = collection.terms
+    spelled = np.array(terms, dtype=object)  # column -> term, for the words of every block
     rank = np.empty(len(terms), dtype=np.int64)
     rank[np.argsort(np.array(terms, dtype=object), kind="stable")] = np.arange(len(terms))
     out: list[tuple[list[str], list[str]]] = []
@@ -32,12 +33,12 @@ def shared_words(collection, query_rows: sparse.csr_matrix, gained_rows: sparse.
         own = (products - gained).tocsr()
         own.eliminate_zeros()
         gained.eliminate_zeros()
-        own_words, gained_words = _top(own, rank, terms), _top(gained, rank, terms)
+        own_words, gained_words = _top(own, rank, spelled), _top(gained, rank, spelled)
         out.extend(zip(own_words, gained_words))
     return out
 
 
-def _top(matrix: sparse.csr_matrix, rank: np.ndarray, terms: list[str]) -> list[list[str]]:
+def _top(matrix: sparse.csr_matrix, rank: np.ndarray, terms: np.ndarray) -> list[list[str]]:
     """Per row, the terms of its KEYWORDS largest entries, ties by term."""
     count = matrix.shape[0]
     lengths = np.diff(matrix.indptr)
@@ -45,7 +46,7 @@ def _top(matrix: sparse.csr_matrix, rank: np.ndarray, terms: list[str]) -> list[
     order = np.lexsort((rank[matrix.indices], -matrix.data, row_of))
     position = np.arange(len(order)) - matrix.indptr[row_of[order]]
     kept = order[position < KEYWORDS]  # grouped by row, best first
-    words = np.array(terms, dtype=object)[matrix.indices[kept]].tolist()
+    words = terms[matrix.indices[kept]].tolist()
     bounds = np.searchsorted(row_of[kept], np.arange(count + 1)).tolist()
     return [words[bounds[row]:bounds[row + 1]] for row in range(count)]
 
@@ -59,6 +60,7 @@ class Reasons:
         self.words: dict[tuple[int, int], tuple[list[str], list[str]]] = {}
         self.memo: dict[tuple[int, int], tuple[str | None, list[dict]]] = {}
         self.reasons: dict[str, dict] = {}  # the shared field, region and forms reasons
+        self.levels: dict[tuple[str, int], tuple] = {}  # (demand's county, candidate) -> level_of's answer
 
     def prepare(self, pairs: set[tuple[int, int]], query_rows, gained_rows) -> None:
         ordered = sorted(pairs)
@@ -81,7 +83,7 @@ class Reasons:
 
     def _reasons(self, row: int, column: int) -> tuple[str | None, list[dict]]:
         demand, candidate = self.demands.records[row], self.side.records[column]
-        level, region = self.level_of(self.site, demand.county, candidate.service_regions)
+        level, region = self._level(demand.county, column)
         out = []
         if demand.fields and demand.fields[0] in candidate.fields:
             out.append(self._shared("field", f"领域相同：{demand.fields[0]}", (demand.fields[0],)))
@@ -101,6 +103,15 @@ class Reasons:
             text = "相关词：" + "；".join(f"{word}—{'、'.join(found)}" for word, found in by_word.items())
             out.append({"type": "related", "text": text, "values": related})
         return level, out
+
+    def _level(self, county: str, column: int) -> tuple:
+        """How the candidate reaches the county (level_of), worked out once for every demand
+        of the county it is paired with."""
+        known = self.levels.get((county, column))
+        if known is None:
+            known = self.levels[(county, column)] = self.level_of(self.site, county,
+                                                                  self.side.records[column].service_regions)
+        return known
 
     def _shared(self, kind: str, text: str, values: tuple[str, ...]) -> dict:
         """One dict per distinct reason (many pairs share 领域相同：产业发展): read, never changed."""

@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .collector import paused
+from .match_blocks import CountyTexts
 from .match_inputs import (Demands, Side, current_demands, gained_rows, is_current, offer_document,
                            org_document, query_rows)
 from .match_reasons import Reasons
@@ -147,9 +148,13 @@ def _match_side(site, kind: str, side: Side, demands: Demands, weights: MatchWei
         if prior is not None else {}
     unchanged = {row for row, found in kept.items() if found is not None}  # rows kept from prior
     term_rows = query_rows(side, demands, None if prior is None else set(kept) - unchanged)
+    selves = np.zeros(len(demands.records))  # each demand scored here: its score against itself
+    scoring = sorted(row for group in demands.groups.values() for row in group if row not in unchanged)
+    selves[scoring] = side.collection.self_scores([demands.documents[row] for row in scoring], GENERIC)
     forward: dict[int, list[tuple[int, int, float]]] = {}
     pairs: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     scored: list[np.ndarray] = []  # the candidates of the pairs scored here
+    texts = CountyTexts(side.collection.weights, term_rows, [(demands.records[row].county, row) for row in scoring])
     for (county, field_number), group in sorted(demands.groups.items()):
         rows = []
         for row in group:
@@ -166,16 +171,15 @@ def _match_side(site, kind: str, side: Side, demands: Demands, weights: MatchWei
                 forward[row] = chosen(row, columns, scores, weights.count)
         if not rows:
             continue
-        at_county, at_city, candidates = _candidates(site, side, county, field_number, region_index)
+        at_county, at_city, candidates, serving = _candidates(site, side, county, field_number, region_index)
         if not len(candidates):
             continue
         rows_a = np.array(rows, dtype=np.int64)
-        selves = np.array([side.collection.self_score(demands.documents[row], GENERIC) for row in rows])
-        text = (term_rows[rows_a] @ side.collection.weights[candidates].T).toarray()
+        text = texts.scores(county, serving, rows_a, candidates)
         wanted = demands.forms[rows_a].sum(axis=1, keepdims=True)
         shared = demands.forms[rows_a] @ side.forms[candidates].T
         share = np.divide(shared, wanted, out=np.zeros_like(shared), where=wanted > 0)
-        full = (selves * SATURATION)[:, None]
+        full = (selves[rows_a] * SATURATION)[:, None]
         relevance = np.divide(text, full, out=np.zeros_like(text), where=full > 0)
         score = (weights.field + weights.forms * share + weights.text * np.minimum(relevance, 1.0)
                  + weights.county * at_county + weights.city * at_city)
@@ -228,19 +232,20 @@ def _reuse(lists: dict[int, list], before: dict[str, list[dict]], into: dict[str
 
 def _candidates(site, side: Side, county: str, field_number: int, region_index: dict[str, int]):
     """Candidates serving a county (itself, its city, the province; a partner region only
-    itself) and working in the field: (at_county, at_city) 0/1 rows and the candidates."""
+    itself) and working in the field: (at_county, at_city) 0/1 rows, the candidates, and
+    those serving the county whatever their fields."""
     region = site.regions.get(county)
     places = [region_index[region.code]]
     if region.level == "county":
         city = site.regions.get(region.parent)
         province = site.regions.get(city.parent) if city else None
         places += [region_index[city.code] if city else None, region_index[province.code] if province else None]
-    named = [side.named(place) for place in places]
-    candidates = np.unique(np.concatenate(named)) if named else np.zeros(0, dtype=np.int64)
-    candidates = candidates[side.fields[candidates, field_number]] if len(candidates) else candidates
-    at_county = np.isin(candidates, named[0])
-    at_city = ~at_county & np.isin(candidates, named[1]) if len(named) > 1 else np.zeros(len(candidates), bool)
-    return at_county.astype(np.float64), at_city.astype(np.float64), candidates
+    masks = [side.naming_mask(place) for place in places]
+    serving = masks[0] if len(masks) == 1 else masks[0] | masks[1] | masks[2]
+    candidates = np.flatnonzero(serving & side.fields[:, field_number])  # ascending
+    at_county = masks[0][candidates]
+    at_city = ~at_county & masks[1][candidates] if len(masks) > 1 else np.zeros(len(candidates), bool)
+    return at_county.astype(np.float64), at_city.astype(np.float64), candidates, np.flatnonzero(serving)
 
 
 def _exclude_takers(eligible: np.ndarray, rows: list[int], records: list, side: Side,
