@@ -123,9 +123,10 @@ class PrunedMapping:
     scalar_values of each, which the checks read.
 
     Why: the parse cache holds 40,000 records at provincial scale, and unpickling their
-    nodes (250,000 objects) was a fifth of an edit build's load; nearly every check passes
-    without a position, so a load now unpickles one byte string per record. The blob
-    comes from the same signed cache entry as the record (cachefile.py), or from this run."""
+    nodes (250,000 objects) took about a third of a cached load's CPU; nearly every check
+    passes without a position, so a load now unpickles one byte string per record. The
+    blob comes from the same signed cache entry as the record (cachefile.py), or from
+    this run."""
 
     __slots__ = ("_blob", "_fields", "_values", "_mapping")
 
