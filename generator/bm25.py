@@ -22,9 +22,12 @@ from collections import Counter
 from itertools import repeat
 from dataclasses import dataclass
 from math import log
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import sparse
+
+if TYPE_CHECKING:  # for annotations; imported where used (a build without match work needs no scipy)
+    from scipy import sparse
 
 B, K1 = 0.75, 1.2
 # Whoosh keeps a field length in one byte: the smallest of these at least as large as the length
@@ -93,6 +96,7 @@ class Collection:
 
     def query_rows(self, queries: list[list[str]]) -> sparse.csr_matrix:
         """0/1 rows of each query's distinct terms that the collection knows."""
+        from scipy import sparse  # here: a build without match work never imports scipy
         indptr, indices = [0], []
         for query in queries:
             columns = sorted({self.vocabulary[t] for t in query if t in self.vocabulary})
@@ -116,6 +120,7 @@ class Collection:
 
 def build_collection(documents: list[dict[str, list[str]]], fields: tuple[str, ...]) -> Collection:
     """documents: for each document, its terms per field (in order, repeated)."""
+    from scipy import sparse  # here: a build without match work never imports scipy
     count = len(documents)
     vocabulary: dict[str, int] = {}
     for doc in documents:

@@ -20,7 +20,6 @@ import hashlib
 import unicodedata
 
 import numpy as np
-from scipy import sparse
 
 THRESHOLD = 0.5
 LEFT_OUT = ("closed", "completed")
@@ -40,6 +39,7 @@ def similarity(a: frozenset[str], b: frozenset[str]) -> float:
 
 def _shared_counts(grams: list[frozenset[str]]) -> np.ndarray:
     """How many bigrams each pair of texts shares: one sparse product (texts x bigrams)."""
+    from scipy import sparse  # here: a build without match work never imports scipy
     columns: dict[str, int] = {}
     rows, cols = [], []
     for row, found in enumerate(grams):

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
-from scipy import sparse
 
 from .bm25 import Collection, build_collection
 from .projects import takes_candidates
 from .tokens import GENERIC, terms
+
+if TYPE_CHECKING:  # for annotations; imported where used (a build without match work needs no scipy)
+    from scipy import sparse
 
 FIELDS = ("title", "summary", "description")
 
@@ -150,6 +152,7 @@ def query_rows(side: Side, demands: Demands, rows: set[int] | None) -> sparse.cs
 
 def gained_rows(side: Side, demands: Demands):
     """0/1 rows (demands x the side's vocabulary) of the terms each demand gained from related groups."""
+    from scipy import sparse  # here: a build without match work never imports scipy
     vocabulary = side.collection.vocabulary
     rows, columns = [], []
     for row, gained in enumerate(demands.related):

@@ -10,8 +10,12 @@ pair by pair in Python.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-from scipy import sparse
+
+if TYPE_CHECKING:  # for annotations; imported where used (a build without match work needs no scipy)
+    from scipy import sparse
 
 KEYWORDS = 3  # shared terms named in a reason
 BLOCK = 20000  # pairs at once: bounds the memory of the element-wise products

@@ -7,6 +7,8 @@ until a validator asks for a number, a date or a flag.
 """
 from __future__ import annotations
 
+import pickle
+
 
 class Node:
     __slots__ = ("line", "col")
@@ -105,9 +107,79 @@ def iter_mappings(node: Node | None):
             stack.extend(current.items)
 
 
-def pruned(mapping: Mapping, keep: tuple[str, ...]) -> Mapping:
-    """A copy of mapping with only the fields in keep: what a record needs to point
-    at its references later, without holding every node of its file in memory."""
+def scalar_values(node: Node | None) -> tuple[str, ...]:
+    """The texts a field holds by reference: its value when it is a scalar, the scalar
+    items when it is a list, nothing otherwise (null scalars included, as written)."""
+    if isinstance(node, Scalar):
+        return (node.value,)
+    if isinstance(node, Sequence):
+        return tuple(item.value for item in node.items if isinstance(item, Scalar))
+    return ()
+
+
+class PrunedMapping:
+    """A record's few kept fields (pruned()), for pointing at them if a cross-file check
+    fails: the pickle of their nodes, made into a Mapping only on first use, and the
+    scalar_values of each, which the checks read.
+
+    Why: the parse cache holds 40,000 records at provincial scale, and unpickling their
+    nodes (250,000 objects) took about a third of a cached load's CPU; nearly every check
+    passes without a position, so a load now unpickles one byte string per record. The
+    blob comes from the same signed cache entry as the record (cachefile.py), or from
+    this run."""
+
+    __slots__ = ("_blob", "_fields", "_values", "_mapping")
+
+    def __init__(self, blob: bytes, fields: tuple[str, ...], values: tuple[tuple[str, ...], ...],
+                 mapping: Mapping | None = None) -> None:
+        self._blob = blob
+        self._fields = fields  # the fields kept, in the order of values
+        self._values = values
+        self._mapping = mapping
+
+    @classmethod
+    def of(cls, mapping: Mapping, keep: tuple[str, ...]) -> PrunedMapping:
+        values = tuple(scalar_values(mapping.get(key)) for key in keep)
+        return cls(pickle.dumps(mapping, protocol=pickle.HIGHEST_PROTOCOL), keep, values, mapping)
+
+    def scalar_values(self, key: str) -> tuple[str, ...]:
+        """scalar_values(self.get(key)), without making the nodes."""
+        return self._values[self._fields.index(key)] if key in self._fields else ()
+
+    @property
+    def mapping(self) -> Mapping:
+        if self._mapping is None:
+            self._mapping = pickle.loads(self._blob)
+        return self._mapping
+
+    @property
+    def line(self) -> int:
+        return self.mapping.line
+
+    @property
+    def col(self) -> int:
+        return self.mapping.col
+
+    @property
+    def items(self) -> dict[str, tuple[Scalar, Node]]:
+        return self.mapping.items
+
+    def get(self, key: str) -> Node | None:
+        return self.mapping.get(key)
+
+    def key_node(self, key: str) -> Scalar | None:
+        return self.mapping.key_node(key)
+
+    def __repr__(self) -> str:
+        return f"PrunedMapping({list(self._fields)})"
+
+    def __reduce__(self):  # the nodes stay a byte string until used
+        return PrunedMapping, (self._blob, self._fields, self._values)
+
+
+def pruned(mapping: Mapping, keep: tuple[str, ...]) -> PrunedMapping:
+    """Only the fields in keep of mapping: what a record needs to point at its references
+    later, without holding every node of its file in memory."""
     small = Mapping(mapping.line, mapping.col)
     small.items = {key: mapping.items[key] for key in keep if key in mapping.items}
-    return small
+    return PrunedMapping.of(small, keep)

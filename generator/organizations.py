@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from .fields import FieldReader
 from .identifiers import validate_uscc
-from .nodes import Mapping, Scalar, pruned
+from .nodes import Mapping, PrunedMapping, Scalar, pruned
 from .problems import Problems
 from .vocabulary import ORG_LEVELS, ORG_TYPES, RATINGS, Vocabulary
 
@@ -35,7 +35,7 @@ class Organization:
     id: str
     name: str
     path: str
-    node: Mapping  # only the fields that references are checked against
+    node: PrunedMapping  # only the fields that references are checked against
     type: str | None = None
     category: str | None = None
     level: str | None = None

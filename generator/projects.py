@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from .fields import FieldReader
 from .identifiers import is_safe_id
 from .urls import RESERVED_IDS
-from .nodes import Mapping, Scalar, pruned
+from .nodes import Mapping, PrunedMapping, Scalar, pruned
 from .problems import Problems
 from .vocabulary import (DEMAND_STATUSES, KINDS, MATCHED_STATUSES, SUPPLY_STATUSES, Vocabulary,
                          status_choices)
@@ -30,7 +30,7 @@ class Project:
     id: str
     kind: str  # demand | supply
     path: str
-    node: Mapping  # only the fields that references are checked against
+    node: PrunedMapping  # only the fields that references are checked against
     title: str = ""
     summary: str = ""
     description: str = ""

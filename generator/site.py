@@ -104,16 +104,12 @@ def _load_site(root: Path, use_cache: bool, workers: int) -> tuple[Site, Problem
             return kept
         return read_root
 
-    owners: dict[str, str] = {}
     for batch in read("organizations", records("社会组织", load_organization), context=context, workers=workers):
         for org in batch:
-            if _unique(org.id, org, owners, problems):
-                site.organizations[org.id] = org
-    owners = {}
+            _add_unique(org, site.organizations, problems)
     for batch in read("projects", records("项目", load_project), context=context, workers=workers):
         for project in batch:
-            if _unique(project.id, project, owners, problems):
-                site.projects[project.id] = project
+            _add_unique(project, site.projects, problems)
     for section in SECTIONS:
         def read_page(parsed, rel, local, section=section):
             slug = rel.rsplit("/", 1)[-1][:-3]
@@ -129,12 +125,11 @@ def _load_site(root: Path, use_cache: bool, workers: int) -> tuple[Site, Problem
     return site, problems
 
 
-def _unique(key: str, record, owners: dict[str, str], problems: Problems) -> bool:
-    """The first record with an id wins; each later one is reported with the first's place."""
-    node = record.node.get("id")
-    here = f"{record.path}:{node.line}:{node.col}"
-    if key in owners:
-        problems.at("E207", record.path, node, value=key, other=owners[key])
-        return False
-    owners[key] = here
-    return True
+def _add_unique(record, kept: dict, problems: Problems) -> None:
+    """The first record with an id is kept; each later one is reported with the first's
+    place (looked up only then: a record's nodes are made only when a problem points at them)."""
+    first = kept.setdefault(record.id, record)
+    if first is not record:
+        node = first.node.get("id")
+        problems.at("E207", record.path, record.node.get("id"), value=record.id,
+                    other=f"{first.path}:{node.line}:{node.col}")

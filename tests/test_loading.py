@@ -7,12 +7,15 @@ import hashlib
 import pickle
 import re
 
+import pytest
+
 from generator import cachefile
 from generator.fingerprint import DIGEST, record_text
 from generator.problems import Problems
 from generator.site import load_site
 from generator.yamlread import parse
-from support import make_variant, run_cli
+
+from support import CORPUS, make_variant, run_cli
 
 
 def check_lines(site) -> tuple[int, list[str]]:
@@ -175,3 +178,25 @@ def test_a_reference_error_points_at_the_same_place_from_the_cache(tmp_path):
     other = next(p for p in sorted((site / "data/projects").glob("*.yaml")) if p != path)
     other.write_text(other.read_text(encoding="utf-8-sig") + "\n", encoding="utf-8")
     assert run_cli("check", "--site", str(site)) == fresh
+
+
+def test_cross_file_problems_read_from_the_cache_name_the_same_places(tmp_path, monkeypatch):
+    """A cached record makes its nodes only when a cross-file check fails: read back from
+    the cache, the reference and duplicate-id problems are the ones a fresh check reports,
+    word for word with file, line and column, and a list's resolving items are not named."""
+    for name in ("references", "duplicate-ids"):
+        site = make_variant(name, tmp_path / name)
+        if name == "references":  # a known organization before the unknown one in the list
+            path = site / "data/projects/371722.yaml"
+            text = path.read_text(encoding="utf-8")
+            path.write_text(text.replace("matched_orgs: [52371700MJD000002B]",
+                                         "matched_orgs: [52371700MJD000001D, 52371700MJD000002B]"), encoding="utf-8")
+        fresh = run_cli("check", "--site", str(site), "--no-cache")
+        assert fresh[0] == 1 and fresh[1] == run_cli("check", "--site", str(site))[1]  # the second fills the cache
+        with monkeypatch.context() as patched:  # every file from the cache: parsing is refused
+            patched.setattr("generator.site.parse_bytes", lambda *args: pytest.fail("parsed again"))
+            assert run_cli("check", "--site", str(site)) == fresh
+        expected = (CORPUS / name / "expected.txt").read_text(encoding="utf-8")
+        if name == "references":
+            expected = expected.replace("371722.yaml:11:18:", "371722.yaml:11:38:")
+        assert f"exit {fresh[0]}\n{fresh[1]}" == expected
