@@ -13,8 +13,12 @@ group's columns adds nothing to the others.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-from scipy import sparse
+
+if TYPE_CHECKING:  # for annotations; imported where used (a build without match work needs no scipy)
+    from scipy import sparse
 
 
 class CountyTexts:
