@@ -20,8 +20,8 @@ from .organizations import Organization
 from .projects import Project
 from .sources import code_digest
 from .theme import THEME, portal_fragment
+from .trees import MANIFEST
 
-MANIFEST = ".zhuanlan-output"
 
 
 _PLAIN = frozenset({str, int, float, bool, type(None), dt.date})

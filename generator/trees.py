@@ -49,6 +49,7 @@ try:
 except ImportError:  # not on Windows: builds there take no lock
     fcntl = None
 
+MANIFEST = ".zhuanlan-output"  # in every built tree: marks it as ours, and holds its fingerprints (fingerprint.py)
 KEEP = frozenset({"lock", "spare", "output.seal", "spare.seal", "rows.cache", "search.state"})
 
 

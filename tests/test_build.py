@@ -9,7 +9,7 @@ import jinja2
 
 import pytest
 
-from generator import build, trees
+from generator import build, build_stages, trees
 from generator.writer import safe_join
 from support import copy_sample_site, make_variant, run_cli
 
@@ -109,7 +109,7 @@ def test_a_crash_while_writing_leaves_the_previous_output_untouched(tmp_path, mo
         (writer.root / "half.html").write_text("half", encoding="utf-8")
         raise OSError("disk full")
 
-    monkeypatch.setattr(build, "write_files", broken)
+    monkeypatch.setattr(build_stages, "write_files", broken)
     code, _out, err = run_cli("build", "--site", str(site), "--output", str(out))
     assert code == 3 and "[E901]" in err and "Traceback" not in err
     assert tree(out) == before
@@ -147,10 +147,10 @@ def test_safe_join_refuses_paths_outside_the_output(tmp_path):
 def test_a_symlink_in_the_built_tree_is_refused(tmp_path):
     (tmp_path / "a").mkdir()
     (tmp_path / "a/ok.html").write_text("x", encoding="utf-8")
-    build.verify_tree(tmp_path)
+    build_stages.verify_tree(tmp_path)
     (tmp_path / "a/evil").symlink_to("/etc")
     with pytest.raises(ValueError):
-        build.verify_tree(tmp_path)
+        build_stages.verify_tree(tmp_path)
 
 
 def test_a_rebuild_rewrites_only_the_files_that_changed(tmp_path):

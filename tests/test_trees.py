@@ -3,10 +3,13 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 
 import pytest
 
-from generator import build, trees
+from generator import build_stages, trees
+from generator.pelican_content import PelicanFailed
 from generator.seal import inspect, read_seal, write_seal
 from generator.writer import TreeWriter
 from support import copy_sample_site, run_cli
@@ -138,9 +141,9 @@ def test_a_build_that_fails_in_pelican_keeps_a_usable_spare(sample, tmp_path, mo
     news.write_text(news.read_text(encoding="utf-8").replace("---\n\n", "---\n\n新增一段。\n\n", 1), encoding="utf-8")
 
     def failing(*args):
-        raise build.PelicanFailed("模拟的失败")
+        raise PelicanFailed("模拟的失败")
 
-    monkeypatch.setattr(build, "render_content", failing)
+    monkeypatch.setattr(build_stages, "render_content", failing)
     assert run_cli("build", "--site", str(site), "--output", str(out))[0] == 1
     assert tree(out) == before
     state = trees.state_folder(out)
@@ -176,7 +179,7 @@ def test_links_planted_in_the_spare_are_removed_not_followed(sample, tmp_path):
     assert sorted(p.name for p in outside.iterdir()) == ["secret.html"]
     assert secret.read_text(encoding="utf-8") == "不可改动" and secret.stat().st_nlink == 1
     assert links_in(out) == [] and links_in(spare) == []
-    assert build.verify_tree(out)
+    assert build_stages.verify_tree(out)
     assert tree(out) == fresh(site, tmp_path / "fresh")
 
 
@@ -265,3 +268,27 @@ def test_the_spare_is_linked_from_the_output_by_one_or_two_processes_alike(tmp_p
     assert all((tmp_path / "spare" / name).stat().st_ino == (source / name).stat().st_ino for name in linked)
     assert not (tmp_path / "spare/offers/b/index.html").exists()
     assert inspect(tmp_path / "spare", made).untrusted == []  # every folder stamped as made
+
+
+def test_the_spare_is_checked_beside_the_imports_of_the_build_stages(tmp_path):
+    """The forked process checking the spare starts before the stages' modules (numpy,
+    Jinja2, Markdown, YAML) are imported: importing them takes the parent a quarter of a
+    second, which the check, started after them, made every edit build wait out."""
+    site = copy_sample_site(tmp_path / "site")
+    out, seen = tmp_path / "out", tmp_path / "seen.json"
+    assert run_cli("build", "--site", str(site), "--output", str(out))[0] == 0
+    script = ("import json, sys\n"
+              "from generator import trees\n"
+              "real = trees.OutputState.spare_for_build\n"
+              "def spy(self):\n"
+              "    heavy = [name for name in ('numpy', 'jinja2', 'markdown', 'yaml') if name in sys.modules]\n"
+              f"    open({str(seen)!r}, 'w').write(json.dumps(heavy))\n"
+              "    return real(self)\n"
+              "trees.OutputState.spare_for_build = spy\n"
+              "from generator.cli import main\n"
+              "print(main(sys.argv[1:]))\n")
+    done = subprocess.run([sys.executable, "-c", script, "build", "--site", str(site), "--output", str(out)],
+                          capture_output=True, encoding="utf-8", check=True,
+                          env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+    assert done.stdout.splitlines()[-1] == "0"
+    assert json.loads(seen.read_text(encoding="utf-8")) == []
