@@ -22,6 +22,7 @@ import argparse
 import hashlib
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -128,6 +129,9 @@ def zhuanlan_runs(code: Path, site: Path, out: Path, timeout: float) -> dict:
     build = [sys.executable, "-m", "generator", "build", "--site", str(site), "--output", str(out),
              "--siteurl", SITEURL]
     shutil.rmtree(site / ".zhuanlan-cache", ignore_errors=True)
+    # byte-compiled first, as an installed package is: where PYTHONDONTWRITEBYTECODE is set,
+    # every build would otherwise compile the package again (0.1 s)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(code / "generator")], check=True)
     cold = measured(build, timeout, cwd=code)
     before = digests(out)
     edited, record = edit_record(site, EDIT_SEEDS[0])
