@@ -100,10 +100,32 @@ class Inspection:
     untrusted: list[str]
 
 
+def _lstat_in(root: Path):
+    """lstat of a path relative to root. Where the system allows, through a descriptor of
+    root, which spares joining and resolving root's own path for each of 140,000 entries
+    (a third of a check's time); the caller closes what it returns second."""
+    if os.stat in os.supports_dir_fd and os.stat in os.supports_follow_symlinks:
+        descriptor = os.open(root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        return (lambda relative: os.stat(relative or ".", dir_fd=descriptor, follow_symlinks=False)), descriptor
+    return (lambda relative: os.lstat(os.path.join(root, relative))), None
+
+
 def inspect(root: Path, seal: Seal) -> Inspection | None:
     """Check root against its seal; None when the root itself is not the sealed folder."""
     if "" not in seal.folders:
         return None
+    try:
+        lstat, descriptor = _lstat_in(root)
+    except OSError:
+        return None
+    try:
+        return _inspect(root, seal, lstat)
+    finally:
+        if descriptor is not None:
+            os.close(descriptor)
+
+
+def _inspect(root: Path, seal: Seal, lstat) -> Inspection | None:
     present = Seal()
     untrusted: list[str] = []
     changed: list[str] = []
@@ -111,7 +133,7 @@ def inspect(root: Path, seal: Seal) -> Inspection | None:
         if folder and parent(folder) not in present.folders:
             continue  # inside a folder that goes: goes with it
         try:
-            status = os.lstat(os.path.join(root, folder))
+            status = lstat(folder)
         except OSError:
             continue
         if not stat.S_ISDIR(status.st_mode) or status.st_ino != seal.folders[folder][0]:
@@ -122,11 +144,12 @@ def inspect(root: Path, seal: Seal) -> Inspection | None:
         present.folders[folder] = folder_stamp(status)
         if not folder or present.folders[folder] != seal.folders[folder]:
             changed.append(folder)
+    folders = present.folders
     for name, sealed in seal.files.items():
-        if parent(name) not in present.folders:
+        if name.rpartition("/")[0] not in folders:
             continue
         try:
-            status = os.lstat(os.path.join(root, name))
+            status = lstat(name)
         except OSError:
             continue
         if stat.S_ISREG(status.st_mode) and file_stamp(status) == sealed:
