@@ -20,6 +20,7 @@ from .match_state import SideState
 from .match_texts import HalfTexts, ListTexts, list_text
 from .matching import KINDS, MatchIndex, MatchWeights, compute_matches, compute_with_states
 from .sources import CACHE_DIR, code_digest
+from .stored_lists import StoredHalf, load_summary, summary_path, texts_path
 from .tokens import TermCache
 
 MATCH_CACHE = "match"  # folder under CACHE_DIR
@@ -94,11 +95,12 @@ def cached_matches(site, today: dt.date, use_cache: bool = True) -> tuple[MatchI
     sides = {kind: side_digest(site, today, weights, kind) for kind in KINDS}
     demands = demands_digest(site, today)
     keys = {kind: hashlib.sha256(f"{sides[kind]}\0{demands}".encode()).hexdigest() for kind in KINDS}
-    halves = {kind: cachefile.load(folder / key) for kind, key in keys.items()}
-    texts_at = {kind: folder / f"texts-{key}" for kind, key in keys.items()}
-    missing = tuple(kind for kind in KINDS if not isinstance(halves[kind], Half))
+    summaries = {kind: load_summary(folder, key) for kind, key in keys.items()}
+    halves = {kind: (StoredHalf(folder, summaries[kind], _whole(site, today, weights, folder, keys[kind], kind))
+                     if summaries[kind] is not None else cachefile.load(folder / keys[kind])) for kind in KINDS}
+    missing = tuple(kind for kind in KINDS if not isinstance(halves[kind], (Half, StoredHalf)))
     if not missing:
-        texts = ListTexts([_read_back(halves[kind], kind, texts_at[kind]) for kind in KINDS])
+        texts = ListTexts([_read_back(halves[kind], kind, folder, keys[kind]) for kind in KINDS])
         unstored = any(not half.stored for half in texts.halves)
         return _index(weights, halves, texts), (texts.save if unstored else None)
     tokens = TermCache(Path(site.root) / CACHE_DIR / TERMS_CACHE / f"{code_digest()}.pickle")
@@ -113,9 +115,9 @@ def cached_matches(site, today: dt.date, use_cache: bool = True) -> tuple[MatchI
     for kind in missing:
         halves[kind] = _half(computed, *_HALVES[kind])
         states[kind].half = keys[kind]  # the next build reads this half's lists where they stay
-    texts = ListTexts([_read_back(halves[kind], kind, texts_at[kind]) if kind not in missing
-                       else HalfTexts(_lists(halves[kind], kind), texts_at[kind],
-                                      folder / f"texts-{previous[kind].half}" if kind in earlier else None,
+    texts = ListTexts([_read_back(halves[kind], kind, folder, keys[kind]) if kind not in missing
+                       else HalfTexts(_lists(halves[kind], kind), folder, keys[kind],
+                                      load_summary(folder, previous[kind].half) if kind in earlier else None,
                                       _lists(earlier[kind], kind) if kind in earlier else {})
                        for kind in KINDS])
 
@@ -127,27 +129,36 @@ def cached_matches(site, today: dt.date, use_cache: bool = True) -> tuple[MatchI
             cachefile.dump(folder / f"state-{sides[kind]}", states[kind])
         texts.save()
         _keep_only(folder, set(keys.values()) | {f"state-{side}" for side in sides.values()}
-                   | {path.name for path in texts_at.values()})
+                   | {path(folder, key).name for key in keys.values() for path in (texts_path, summary_path)})
     return _index(weights, halves, texts, earlier), store
 
 
-def _index(weights: MatchWeights, halves: dict[str, "Half"], texts: ListTexts,
+def _index(weights: MatchWeights, halves: dict[str, "Half | StoredHalf"], texts: ListTexts,
            earlier: dict[str, "Half"] | None = None) -> MatchIndex:
-    """The index of the halves, with their lists' digests: a half read back (or computed
-    from nothing) is its own source of digests, a half computed again from its state takes
-    those of `earlier`'s lists it kept (list_digests.py). Made here, before the build forks
-    the process that stores the halves, so that each half is stored with its digests."""
+    """The index of the halves, with their lists' digests: a half read back by its summary
+    brings them, one read back whole (or computed from nothing) is its own source of
+    digests, a half computed again from its state takes those of `earlier`'s lists it kept
+    (list_digests.py). Made here, before the build forks the process that stores the
+    halves, so that each half is stored with its digests."""
     index = MatchIndex(weights, texts=texts)
-    for kind, (demands, candidates) in _HALVES.items():
+    for (kind, (demands, candidates)), half_texts in zip(_HALVES.items(), texts.halves):
         half = halves[kind]
-        source = (earlier or {}).get(kind, half)
-        known = getattr(source, "digests", None)  # a cached half is signed, but checked all the same
-        known = known if isinstance(known, dict) else {}
-        half.digests = {attribute: list_digests(lists, getattr(source, _FIELD[attribute]), known.get(attribute))
-                        for attribute, lists in _lists(half, kind).items()}
-        setattr(index, demands, half.demands)
-        setattr(index, candidates, half.candidates)
-        index.digests.update(half.digests)
+        if isinstance(half, StoredHalf):
+            lists = half_texts.lists
+            digests = {attribute: {ident: entry[2] for ident, entry in stored.entries.items()}
+                       for attribute, stored in lists.items()}
+        else:
+            source = (earlier or {}).get(kind, half)
+            known = getattr(source, "digests", None)  # a cached half is signed, but checked all the same
+            known = known if isinstance(known, dict) else {}
+            lists = _lists(half, kind)
+            half.digests = digests = {
+                attribute: list_digests(items, getattr(source, _FIELD[attribute]), known.get(attribute))
+                for attribute, items in lists.items()}
+        half_texts.digests = digests
+        setattr(index, demands, lists[demands])
+        setattr(index, candidates, lists[candidates])
+        index.digests.update(digests)
     return index
 
 
@@ -162,11 +173,24 @@ def _lists(half: Half, kind: str) -> dict[str, dict[str, list]]:
     return {demands: half.demands, candidates: half.candidates}
 
 
-def _read_back(half: Half, kind: str, texts_at: Path) -> HalfTexts:
-    """The texts of a half read back whole from the cache: those stored at texts_at, if
-    there, stand for its very lists."""
-    lists = _lists(half, kind)
-    return HalfTexts(lists, texts_at, texts_at, lists, texts_at.exists())
+def _read_back(half: "Half | StoredHalf", kind: str, folder: Path, key: str) -> HalfTexts:
+    """The texts of a half read back from the cache: by its summary, whose texts stand for
+    its lists, or whole (its texts not stored, or not as the summary says: made again)."""
+    if isinstance(half, StoredHalf):
+        return HalfTexts({attribute: half.lists(attribute) for attribute in _HALVES[kind]}, folder, key,
+                         half.summary, stored=True)
+    return HalfTexts(_lists(half, kind), folder, key)
+
+
+def _whole(site, today: dt.date, weights: MatchWeights, folder: Path, key: str, kind: str):
+    """What gives a half read back by its summary whole, should its texts fail: its
+    pickle, or, that gone too, the half computed again."""
+    def whole() -> dict[str, dict[str, list]]:
+        half = cachefile.load(folder / key)
+        if not isinstance(half, Half):
+            half = _half(compute_with_states(site, today, weights, kinds=(kind,))[0], *_HALVES[kind])
+        return _lists(half, kind)
+    return whole
 
 
 def _half(index: MatchIndex, demands: str, candidates: str) -> Half:
