@@ -139,21 +139,23 @@ class _Lists:
         self.lists = getattr(matches, attribute) if matches else {}
         self.digests = matches.digests.get(attribute, {}) if matches else {}
         self.named = named  # the digest of each record a list may name, by id
+        # a half read back by its summary: each list's digest and the ids it names, without reading it
+        self.entries = self.lists.entries if type(self.lists) is StoredLists else None
 
     def of(self, ident: str) -> tuple[Callable[[], list], list]:
         """What gives `ident`'s list (read only for a page rendered: a list read back by
         its half's summary is read then, stored_lists.py) and what stands for it in its
         page's key: the list's digest (list_digests.py; kept with the index, else made now)
         and the digests of the records it names (None for one the site does not have)."""
-        lists = self.lists
-        if ident not in lists:
+        if self.entries is not None:
+            entry = self.entries.get(ident)
+            if entry is None:
+                return _NO_LIST
+            return partial(self.lists.__getitem__, ident), [entry[2], list(map(self.named.get, entry[3]))]
+        items = self.lists.get(ident)
+        if items is None:
             return _NO_LIST
-        if type(lists) is StoredLists:
-            digest, named = self.digests.get(ident) or lists.digest(ident), lists.named(ident)
-        else:
-            items = lists[ident]
-            digest, named = self.digests.get(ident) or list_digest(items), map(_ID, items)
-        return partial(lists.__getitem__, ident), [digest, list(map(self.named.get, named))]
+        return (lambda: items), [self.digests.get(ident) or list_digest(items), list(map(self.named.get, map(_ID, items)))]
 
 
 def _demand_page(site, demand, nearby: list, offers: tuple, orgs: tuple, expired: bool) -> Deferred:
