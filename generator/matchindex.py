@@ -28,34 +28,34 @@ MATCH_CACHE = "match"  # folder under CACHE_DIR
 TERMS_CACHE = "terms"  # folder under CACHE_DIR: the terms of each text, for every build after the first
 INDEX_PATH = "data/match-index.json"
 SCHEMA_PATH = "data/schema/match-index.schema.json"
-def side_digest(site, today: dt.date, weights: MatchWeights, kind: str) -> str:
-    """Everything one kind of candidate's half of the index is computed from but the demands:
-    code, weights, date, regions, vocabulary and every field of every candidate of that
-    kind (fingerprint.record_digest, as for the pages: a field added to a record cannot be
-    forgotten here). The offers' half does not read organizations, nor theirs offers, nor
-    offers that are not candidates (closed, full or past their deadline on `today`, which
-    is part of the digest): an edit to one of those leaves the half as it was."""
-    digest = hashlib.sha256(f"{code_digest()}\0{kind}\0{weights}\0{today}\0".encode())
-    digest.update(repr(sorted((r.code, r.level, r.parent, r.key, r.name) for r in site.regions.by_code.values()))
-                  .encode())
-    digest.update(repr(site.vocabulary).encode())
-    for key in sorted(site.projects) if kind == "offers" else ():
-        if site.projects[key].kind != "demand" and is_current(site.projects[key], today):
-            digest.update(key.encode() + b"\0" + record_digest(site.projects[key]).encode())
-    for key in sorted(site.organizations) if kind == "orgs" else ():
-        digest.update(key.encode() + b"\0" + record_digest(site.organizations[key]).encode())
-    return digest.hexdigest()
+def side_digests(site, today: dt.date, weights: MatchWeights) -> dict[str, str]:
+    """For each kind of candidate, everything its half of the index is computed from but
+    the demands: code, weights, date, regions, vocabulary and every field of every candidate
+    of that kind (fingerprint.record_digest, as for the pages: a field added to a record
+    cannot be forgotten here). The offers' half does not read organizations, nor theirs
+    offers, nor offers that are not candidates (closed, full or past their deadline on
+    `today`, which is part of the digest): an edit to one of those leaves the half as it was."""
+    shared = (repr(sorted((r.code, r.level, r.parent, r.key, r.name) for r in site.regions.by_code.values()))
+              + repr(site.vocabulary)).encode()
+    records = {"offers": _keyed(site.projects, lambda offer: offer.kind != "demand" and is_current(offer, today)),
+               "orgs": _keyed(site.organizations, lambda org: True)}
+    code = code_digest()
+    return {kind: hashlib.sha256(f"{code}\0{kind}\0{weights}\0{today}\0".encode() + shared + records[kind]).hexdigest()
+            for kind in KINDS}
 
 
 def demands_digest(site, today: dt.date) -> str:
     """Every field of every demand the index recommends candidates to on `today` (the
-    others are not read: their pages show who took them); with a side_digest, everything a
+    others are not read: their pages show who took them); with a side digest, everything a
     half is computed from."""
-    digest = hashlib.sha256()
-    for key in sorted(site.projects):
-        if site.projects[key].kind == "demand" and wants_candidates(site.projects[key], today):
-            digest.update(key.encode() + b"\0" + record_digest(site.projects[key]).encode())
-    return digest.hexdigest()
+    return hashlib.sha256(_keyed(site.projects, lambda demand: demand.kind == "demand"
+                                 and wants_candidates(demand, today))).hexdigest()
+
+
+def _keyed(records: dict, wanted: Callable[[object], bool]) -> bytes:
+    """Each record `wanted` picks, by key order, as key NUL digest: one text to digest,
+    not one update of a digest per record."""
+    return "".join([f"{key}\0{record_digest(records[key])}" for key in sorted(records) if wanted(records[key])]).encode()
 
 
 @dataclass
@@ -87,7 +87,7 @@ def cached_matches(site, today: dt.date, use_cache: bool = True) -> tuple[MatchI
     if not use_cache:
         return compute_matches(site, today, weights), None
     folder = Path(site.root) / CACHE_DIR / MATCH_CACHE
-    sides = {kind: side_digest(site, today, weights, kind) for kind in KINDS}
+    sides = side_digests(site, today, weights)
     demands = demands_digest(site, today)
     keys = {kind: hashlib.sha256(f"{sides[kind]}\0{demands}".encode()).hexdigest() for kind in KINDS}
     summaries = {kind: load_summary(folder, key) for kind, key in keys.items()}
