@@ -21,7 +21,7 @@ from .match_texts import HalfTexts, ListTexts, list_text
 from .match_schema import index_schema
 from .matching import KINDS, MatchIndex, MatchWeights, compute_matches, compute_with_states
 from .sources import CACHE_DIR, code_digest
-from .stored_lists import StoredHalf, load_summary, summary_path, texts_path
+from .stored_lists import StoredHalf, Summary, load_summary, summary_path, texts_path
 from .tokens import TermCache
 
 MATCH_CACHE = "match"  # folder under CACHE_DIR
@@ -90,7 +90,7 @@ def cached_matches(site, today: dt.date, use_cache: bool = True) -> tuple[MatchI
     sides = side_digests(site, today, weights)
     demands = demands_digest(site, today)
     keys = {kind: hashlib.sha256(f"{sides[kind]}\0{demands}".encode()).hexdigest() for kind in KINDS}
-    summaries = {kind: load_summary(folder, key) for kind, key in keys.items()}
+    summaries = {kind: _summary(folder, key, kind) for kind, key in keys.items()}
     halves = {kind: (StoredHalf(folder, summaries[kind], _whole(site, today, weights, folder, keys[kind], kind))
                      if summaries[kind] is not None else cachefile.load(folder / keys[kind])) for kind in KINDS}
     missing = tuple(kind for kind in KINDS if not isinstance(halves[kind], (Half, StoredHalf)))
@@ -175,6 +175,12 @@ def _read_back(half: "Half | StoredHalf", kind: str, folder: Path, key: str) -> 
         return HalfTexts({attribute: half.lists(attribute) for attribute in _HALVES[kind]}, folder, key,
                          half.summary, stored=True)
     return HalfTexts(_lists(half, kind), folder, key)
+
+
+def _summary(folder: Path, key: str, kind: str) -> Summary | None:
+    """The stored summary of the half under `key`, if it describes every list of its kind."""
+    summary = load_summary(folder, key)
+    return summary if summary is not None and set(summary.lists) == set(_HALVES[kind]) else None
 
 
 def _whole(site, today: dt.date, weights: MatchWeights, folder: Path, key: str, kind: str):

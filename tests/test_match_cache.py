@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator import match_texts, matchindex
+from generator import cachefile, match_texts, matchindex
 from generator.build import reference_date
 from generator.matchindex import cached_matches, index_json, match_site
 from generator.site import load_site
@@ -161,3 +161,26 @@ def test_a_damaged_summary_is_made_again_from_the_half(tmp_path, monkeypatch):
     monkeypatch.undo()
     assert again == before
     assert sorted(name.split("-")[0] for name in loaded) == ["summary", "summary"]
+
+
+def test_a_summary_of_another_half_or_of_part_of_one_is_not_used(tmp_path):
+    """Signed by the build all the same: a summary stored under another half's name, or
+    describing only some of its lists, would give pages wrong or no recommendations."""
+    site_dir = copy_sample_site(tmp_path / "site")
+    _site, _today, _index, before = published(site_dir)
+    folder = site_dir / ".zhuanlan-cache" / "match"
+    first, second = sorted(folder.glob("summary-*"))
+    first_bytes = first.read_bytes()
+    first.write_bytes(second.read_bytes())
+    second.write_bytes(first_bytes)
+    site, today, index, after = published(site_dir)
+    fresh = match_site(site, today, use_cache=False)
+    assert every_list(index) == every_list(fresh)
+    assert after == before == index_json(fresh, today)
+    for path in folder.glob("summary-*"):  # stored again, each now without its candidates' lists
+        summary = cachefile.load(path)
+        del summary.lists[next(name for name in summary.lists if name in ("offer_demands", "org_demands"))]
+        cachefile.dump(path, summary)
+    site, today, index, again = published(site_dir)
+    assert every_list(index) == every_list(fresh)
+    assert again == before
