@@ -136,8 +136,9 @@ def _index(weights: MatchWeights, halves: dict[str, "Half | StoredHalf"], texts:
     (list_digests.py). Made here, before the build forks the process that stores the
     halves, so that each half is stored with its digests."""
     index = MatchIndex(weights, texts=texts)
-    for (kind, (demands, candidates)), half_texts in zip(_HALVES.items(), texts.halves):
-        half = halves[kind]
+    texts_of = dict(zip(KINDS, texts.halves))  # cached_matches makes them in that order
+    for kind, (demands, candidates) in _HALVES.items():
+        half, half_texts = halves[kind], texts_of[kind]
         if isinstance(half, StoredHalf):
             lists = half_texts.lists
             digests = {attribute: {ident: entry[2] for ident, entry in stored.entries.items()}
