@@ -4,7 +4,7 @@ build, so that a build after editing demands scores again only the demands that 
 A demand's scores against the candidates, and so its own list, depend on the demand
 and on everything else but the other demands: the candidates of that kind (whose texts
 make the BM25F collection), regions, vocabulary, weights, the reference date and the
-code. Those together are the state's key (matchindex.side_digest, the name it is cached
+code. Those together are the state's key (matchindex.side_digests, the name it is cached
 under), and what the candidates are as arrays (their BM25F collection, regions, fields and
 forms: match_inputs.SideArrays) is kept with it. While the key is unchanged,
 a demand whose digest (every field, fingerprint.record_digest) is unchanged keeps the

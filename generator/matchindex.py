@@ -18,48 +18,44 @@ from .list_digests import list_digests
 from .match_inputs import is_current, wants_candidates
 from .match_state import SideState
 from .match_texts import HalfTexts, ListTexts, list_text
+from .match_schema import index_schema
 from .matching import KINDS, MatchIndex, MatchWeights, compute_matches, compute_with_states
 from .sources import CACHE_DIR, code_digest
+from .stored_lists import StoredHalf, Summary, load_summary, summary_path, texts_path
 from .tokens import TermCache
 
 MATCH_CACHE = "match"  # folder under CACHE_DIR
 TERMS_CACHE = "terms"  # folder under CACHE_DIR: the terms of each text, for every build after the first
 INDEX_PATH = "data/match-index.json"
 SCHEMA_PATH = "data/schema/match-index.schema.json"
-LEVELS = {"county": "县区", "city": "市", "province": "全省", "partner": "省外协作地区"}
-REASON_TYPES = {"field": "领域相同", "region": "服务范围覆盖需求所在地", "forms": "能提供需求所要的帮扶方式",
-                "keywords": "共同关键词（文字中贡献最大的词）",
-                "related": "相关词（词表 related 中与需求用词同组的词）", "key_county": "需求在重点帮扶县"}
-
-
-def side_digest(site, today: dt.date, weights: MatchWeights, kind: str) -> str:
-    """Everything one kind of candidate's half of the index is computed from but the demands:
-    code, weights, date, regions, vocabulary and every field of every candidate of that
-    kind (fingerprint.record_digest, as for the pages: a field added to a record cannot be
-    forgotten here). The offers' half does not read organizations, nor theirs offers, nor
-    offers that are not candidates (closed, full or past their deadline on `today`, which
-    is part of the digest): an edit to one of those leaves the half as it was."""
-    digest = hashlib.sha256(f"{code_digest()}\0{kind}\0{weights}\0{today}\0".encode())
-    digest.update(repr(sorted((r.code, r.level, r.parent, r.key, r.name) for r in site.regions.by_code.values()))
-                  .encode())
-    digest.update(repr(site.vocabulary).encode())
-    for key in sorted(site.projects) if kind == "offers" else ():
-        if site.projects[key].kind != "demand" and is_current(site.projects[key], today):
-            digest.update(key.encode() + b"\0" + record_digest(site.projects[key]).encode())
-    for key in sorted(site.organizations) if kind == "orgs" else ():
-        digest.update(key.encode() + b"\0" + record_digest(site.organizations[key]).encode())
-    return digest.hexdigest()
+def side_digests(site, today: dt.date, weights: MatchWeights) -> dict[str, str]:
+    """For each kind of candidate, everything its half of the index is computed from but
+    the demands: code, weights, date, regions, vocabulary and every field of every candidate
+    of that kind (fingerprint.record_digest, as for the pages: a field added to a record
+    cannot be forgotten here). The offers' half does not read organizations, nor theirs
+    offers, nor offers that are not candidates (closed, full or past their deadline on
+    `today`, which is part of the digest): an edit to one of those leaves the half as it was."""
+    shared = (repr(sorted((r.code, r.level, r.parent, r.key, r.name) for r in site.regions.by_code.values()))
+              + repr(site.vocabulary)).encode()
+    records = {"offers": _keyed(site.projects, lambda offer: offer.kind != "demand" and is_current(offer, today)),
+               "orgs": _keyed(site.organizations, lambda org: True)}
+    code = code_digest()
+    return {kind: hashlib.sha256(f"{code}\0{kind}\0{weights}\0{today}\0".encode() + shared + records[kind]).hexdigest()
+            for kind in KINDS}
 
 
 def demands_digest(site, today: dt.date) -> str:
     """Every field of every demand the index recommends candidates to on `today` (the
-    others are not read: their pages show who took them); with a side_digest, everything a
+    others are not read: their pages show who took them); with a side digest, everything a
     half is computed from."""
-    digest = hashlib.sha256()
-    for key in sorted(site.projects):
-        if site.projects[key].kind == "demand" and wants_candidates(site.projects[key], today):
-            digest.update(key.encode() + b"\0" + record_digest(site.projects[key]).encode())
-    return digest.hexdigest()
+    return hashlib.sha256(_keyed(site.projects, lambda demand: demand.kind == "demand"
+                                 and wants_candidates(demand, today))).hexdigest()
+
+
+def _keyed(records: dict, wanted: Callable[[object], bool]) -> bytes:
+    """Each record `wanted` picks, by key order, as key NUL digest: one text to digest,
+    not one update of a digest per record."""
+    return "".join([f"{key}\0{record_digest(records[key])}" for key in sorted(records) if wanted(records[key])]).encode()
 
 
 @dataclass
@@ -91,14 +87,15 @@ def cached_matches(site, today: dt.date, use_cache: bool = True) -> tuple[MatchI
     if not use_cache:
         return compute_matches(site, today, weights), None
     folder = Path(site.root) / CACHE_DIR / MATCH_CACHE
-    sides = {kind: side_digest(site, today, weights, kind) for kind in KINDS}
+    sides = side_digests(site, today, weights)
     demands = demands_digest(site, today)
     keys = {kind: hashlib.sha256(f"{sides[kind]}\0{demands}".encode()).hexdigest() for kind in KINDS}
-    halves = {kind: cachefile.load(folder / key) for kind, key in keys.items()}
-    texts_at = {kind: folder / f"texts-{key}" for kind, key in keys.items()}
-    missing = tuple(kind for kind in KINDS if not isinstance(halves[kind], Half))
+    summaries = {kind: _summary(folder, key, kind) for kind, key in keys.items()}
+    halves = {kind: (StoredHalf(folder, summaries[kind], _whole(site, today, weights, folder, keys[kind], kind))
+                     if summaries[kind] is not None else cachefile.load(folder / keys[kind])) for kind in KINDS}
+    missing = tuple(kind for kind in KINDS if not isinstance(halves[kind], (Half, StoredHalf)))
     if not missing:
-        texts = ListTexts([_read_back(halves[kind], kind, texts_at[kind]) for kind in KINDS])
+        texts = ListTexts([_read_back(halves[kind], kind, folder, keys[kind]) for kind in KINDS])
         unstored = any(not half.stored for half in texts.halves)
         return _index(weights, halves, texts), (texts.save if unstored else None)
     tokens = TermCache(Path(site.root) / CACHE_DIR / TERMS_CACHE / f"{code_digest()}.pickle")
@@ -113,9 +110,9 @@ def cached_matches(site, today: dt.date, use_cache: bool = True) -> tuple[MatchI
     for kind in missing:
         halves[kind] = _half(computed, *_HALVES[kind])
         states[kind].half = keys[kind]  # the next build reads this half's lists where they stay
-    texts = ListTexts([_read_back(halves[kind], kind, texts_at[kind]) if kind not in missing
-                       else HalfTexts(_lists(halves[kind], kind), texts_at[kind],
-                                      folder / f"texts-{previous[kind].half}" if kind in earlier else None,
+    texts = ListTexts([_read_back(halves[kind], kind, folder, keys[kind]) if kind not in missing
+                       else HalfTexts(_lists(halves[kind], kind), folder, keys[kind],
+                                      load_summary(folder, previous[kind].half) if kind in earlier else None,
                                       _lists(earlier[kind], kind) if kind in earlier else {})
                        for kind in KINDS])
 
@@ -127,27 +124,37 @@ def cached_matches(site, today: dt.date, use_cache: bool = True) -> tuple[MatchI
             cachefile.dump(folder / f"state-{sides[kind]}", states[kind])
         texts.save()
         _keep_only(folder, set(keys.values()) | {f"state-{side}" for side in sides.values()}
-                   | {path.name for path in texts_at.values()})
+                   | {path(folder, key).name for key in keys.values() for path in (texts_path, summary_path)})
     return _index(weights, halves, texts, earlier), store
 
 
-def _index(weights: MatchWeights, halves: dict[str, "Half"], texts: ListTexts,
+def _index(weights: MatchWeights, halves: dict[str, "Half | StoredHalf"], texts: ListTexts,
            earlier: dict[str, "Half"] | None = None) -> MatchIndex:
-    """The index of the halves, with their lists' digests: a half read back (or computed
-    from nothing) is its own source of digests, a half computed again from its state takes
-    those of `earlier`'s lists it kept (list_digests.py). Made here, before the build forks
-    the process that stores the halves, so that each half is stored with its digests."""
+    """The index of the halves, with their lists' digests: a half read back by its summary
+    brings them, one read back whole (or computed from nothing) is its own source of
+    digests, a half computed again from its state takes those of `earlier`'s lists it kept
+    (list_digests.py). Made here, before the build forks the process that stores the
+    halves, so that each half is stored with its digests."""
     index = MatchIndex(weights, texts=texts)
+    texts_of = dict(zip(KINDS, texts.halves))  # cached_matches makes them in that order
     for kind, (demands, candidates) in _HALVES.items():
-        half = halves[kind]
-        source = (earlier or {}).get(kind, half)
-        known = getattr(source, "digests", None)  # a cached half is signed, but checked all the same
-        known = known if isinstance(known, dict) else {}
-        half.digests = {attribute: list_digests(lists, getattr(source, _FIELD[attribute]), known.get(attribute))
-                        for attribute, lists in _lists(half, kind).items()}
-        setattr(index, demands, half.demands)
-        setattr(index, candidates, half.candidates)
-        index.digests.update(half.digests)
+        half, half_texts = halves[kind], texts_of[kind]
+        if isinstance(half, StoredHalf):
+            lists = half_texts.lists
+            digests = {attribute: {ident: entry[2] for ident, entry in stored.entries.items()}
+                       for attribute, stored in lists.items()}
+        else:
+            source = (earlier or {}).get(kind, half)
+            known = getattr(source, "digests", None)  # a cached half is signed, but checked all the same
+            known = known if isinstance(known, dict) else {}
+            lists = _lists(half, kind)
+            half.digests = digests = {
+                attribute: list_digests(items, getattr(source, _FIELD[attribute]), known.get(attribute))
+                for attribute, items in lists.items()}
+        half_texts.digests = digests
+        setattr(index, demands, lists[demands])
+        setattr(index, candidates, lists[candidates])
+        index.digests.update(digests)
     return index
 
 
@@ -162,11 +169,30 @@ def _lists(half: Half, kind: str) -> dict[str, dict[str, list]]:
     return {demands: half.demands, candidates: half.candidates}
 
 
-def _read_back(half: Half, kind: str, texts_at: Path) -> HalfTexts:
-    """The texts of a half read back whole from the cache: those stored at texts_at, if
-    there, stand for its very lists."""
-    lists = _lists(half, kind)
-    return HalfTexts(lists, texts_at, texts_at, lists, texts_at.exists())
+def _read_back(half: "Half | StoredHalf", kind: str, folder: Path, key: str) -> HalfTexts:
+    """The texts of a half read back from the cache: by its summary, whose texts stand for
+    its lists, or whole (its texts not stored, or not as the summary says: made again)."""
+    if isinstance(half, StoredHalf):
+        return HalfTexts({attribute: half.lists(attribute) for attribute in _HALVES[kind]}, folder, key,
+                         half.summary, stored=True)
+    return HalfTexts(_lists(half, kind), folder, key)
+
+
+def _summary(folder: Path, key: str, kind: str) -> Summary | None:
+    """The stored summary of the half under `key`, if it describes every list of its kind."""
+    summary = load_summary(folder, key)
+    return summary if summary is not None and set(summary.lists) == set(_HALVES[kind]) else None
+
+
+def _whole(site, today: dt.date, weights: MatchWeights, folder: Path, key: str, kind: str):
+    """What gives a half read back by its summary whole, should its texts fail: its
+    pickle, or, that gone too, the half computed again."""
+    def whole() -> dict[str, dict[str, list]]:
+        half = cachefile.load(folder / key)
+        if not isinstance(half, Half):
+            half = _half(compute_with_states(site, today, weights, kinds=(kind,))[0], *_HALVES[kind])
+        return _lists(half, kind)
+    return whole
 
 
 def _half(index: MatchIndex, demands: str, candidates: str) -> Half:
@@ -229,68 +255,6 @@ def _lines(rows: list[list]) -> list:
 def _weights(weights: MatchWeights) -> dict:
     return {"field": weights.field, "forms": weights.forms, "text": weights.text, "county": weights.county,
             "city": weights.city, "min_score": weights.min_score, "count": weights.count}
-
-
-def _recommendation(target: str, pattern: dict) -> dict:
-    return {"type": "object", "additionalProperties": False, "required": ["id", "score", "level", "reasons"],
-            "properties": {
-                "id": {**pattern, "title": target, "description": f"{target}的编号。"},
-                "score": {"type": "number", "title": "得分", "description": "按 weights 计算的总分，保留两位小数；"
-                          "同分按编号排序。"},
-                "level": {"type": "string", "enum": list(LEVELS), "title": "覆盖层级",
-                          "description": "服务范围以哪一级覆盖需求所在地：" +
-                          "、".join(f"{k}（{v}）" for k, v in LEVELS.items()) + "。"},
-                "reasons": {"type": "array", "title": "推荐理由", "description": "页面上显示的理由，依次排列。",
-                            "items": {"type": "object", "additionalProperties": False,
-                                      "required": ["type", "text", "values"],
-                                      "properties": {
-                                          "type": {"type": "string", "enum": list(REASON_TYPES),
-                                                   "description": "理由类型：" + "、".join(
-                                                       f"{k}（{v}）" for k, v in REASON_TYPES.items()) + "。"},
-                                          "text": {"type": "string", "description": "页面上显示的中文理由。"},
-                                          "values": {"type": "array", "items": {"type": "string"},
-                                                     "description": "理由涉及的值：领域、地区代码、帮扶方式或关键词。"}}}}}}
-
-
-def index_schema() -> dict:
-    project = {"type": "string", "pattern": "^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"}
-    uscc = {"type": "string", "pattern": "^[0-9A-HJ-NPQRTUWXY]{18}$"}
-
-    def entries(title: str, pattern: dict, key: str, item: dict, what: str) -> dict:
-        return {"type": "array", "title": title, "description": what,
-                "items": {"type": "object", "additionalProperties": False, "required": ["id", key],
-                          "properties": {"id": pattern, key: {"type": "array", "items": item}}}}
-
-    weight = {"type": "integer"}
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "schema/match-index.schema.json",
-        "title": "推荐对接索引",
-        "description": "每个征集中的需求推荐的供给项目和社会组织，以及每个社会组织、供给项目适合的需求（data/match-index.json）。",
-        "type": "object", "additionalProperties": False,
-        "required": ["date", "weights", "demands", "offers", "organizations"],
-        "properties": {
-            "date": {"type": "string", "format": "date", "title": "基准日期",
-                     "description": "判断需求和供给是否过了截止日期所用的日期（内容中最新的日期）。"},
-            "weights": {"type": "object", "title": "评分设置", "description": "site.yaml 中 match_ 开头的设置。",
-                        "additionalProperties": False,
-                        "required": ["field", "forms", "text", "county", "city", "min_score", "count"],
-                        "properties": {k: weight for k in ("field", "forms", "text", "county", "city", "min_score",
-                                                            "count")}},
-            "demands": {**entries("需求", project, "offers", _recommendation("供给项目", project),
-                                  "每个征集中且未过截止日期的需求；organizations 为推荐的社会组织。"),
-                        "items": {"type": "object", "additionalProperties": False,
-                                  "required": ["id", "offers", "organizations"],
-                                  "properties": {"id": project,
-                                                 "offers": {"type": "array",
-                                                            "items": _recommendation("供给项目", project)},
-                                                 "organizations": {"type": "array",
-                                                                   "items": _recommendation("社会组织", uscc)}}}},
-            "offers": entries("供给项目", project, "demands", _recommendation("需求", project),
-                              "每个征集中且未过截止日期的供给项目适合的需求：重点帮扶县的需求在前。"),
-            "organizations": entries("社会组织", uscc, "demands", _recommendation("需求", project),
-                                     "每个社会组织适合的需求：重点帮扶县的需求在前。"),
-        },
-    }
 
 
 def index_files(index: MatchIndex, today: dt.date) -> dict[str, bytes]:

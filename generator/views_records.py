@@ -2,7 +2,9 @@
 browsable by city and by field) and one page per record."""
 from __future__ import annotations
 
+from functools import partial
 from operator import itemgetter
+from typing import Callable
 
 from . import urls
 from .collector import paused
@@ -12,6 +14,7 @@ from .list_digests import list_digest
 from .listing import paginate
 from .projects import takes_candidates
 from .stats import city_of as _city
+from .stored_lists import StoredLists
 
 
 def city_of(site, code: str | None) -> str | None:
@@ -125,7 +128,7 @@ def listing_pages(site) -> list:
 
 
 _ID = itemgetter("id")
-_NO_LIST = ([], [None, []])  # a page without recommendations of a kind: no list, and its key
+_NO_LIST = (list, [None, []])  # a page without recommendations of a kind: no list, and its key
 
 
 class _Lists:
@@ -136,23 +139,31 @@ class _Lists:
         self.lists = getattr(matches, attribute) if matches else {}
         self.digests = matches.digests.get(attribute, {}) if matches else {}
         self.named = named  # the digest of each record a list may name, by id
+        # a half read back by its summary: each list's digest and the ids it names, without reading it
+        self.entries = self.lists.entries if type(self.lists) is StoredLists else None
 
-    def of(self, ident: str) -> tuple[list, list]:
-        """`ident`'s list and what stands for it in its page's key: the list's digest
-        (list_digests.py; kept with the index, else made now) and the digests of the records
-        it names (None for one the site does not have)."""
+    def of(self, ident: str) -> tuple[Callable[[], list], list]:
+        """What gives `ident`'s list (read only for a page rendered: a list read back by
+        its half's summary is read then, stored_lists.py) and what stands for it in its
+        page's key: the list's digest (list_digests.py; kept with the index, else made now)
+        and the digests of the records it names (None for one the site does not have)."""
+        if self.entries is not None:
+            entry = self.entries.get(ident)
+            if entry is None:
+                return _NO_LIST
+            return partial(self.lists.__getitem__, ident), [entry[2], list(map(self.named.get, entry[3]))]
         items = self.lists.get(ident)
         if items is None:
             return _NO_LIST
-        return items, [self.digests.get(ident) or list_digest(items), list(map(self.named.get, map(_ID, items)))]
+        return (lambda: items), [self.digests.get(ident) or list_digest(items), list(map(self.named.get, map(_ID, items)))]
 
 
 def _demand_page(site, demand, nearby: list, offers: tuple, orgs: tuple, expired: bool) -> Deferred:
     (offers, offers_key), (orgs, orgs_key) = offers, orgs
     return Deferred(
         key=[record_digest(demand), record_digests(nearby), offers_key, orgs_key, expired],
-        make=lambda: {"p": demand, "nearby": nearby, "rec_offers": _shown(site.projects, offers),
-                      "rec_orgs": _shown(site.organizations, orgs), "rec_expired": expired,
+        make=lambda: {"p": demand, "nearby": nearby, "rec_offers": _shown(site.projects, offers()),
+                      "rec_orgs": _shown(site.organizations, orgs()), "rec_expired": expired,
                       "rec_wanted": takes_candidates(demand),
                       "crumbs": [{"path": "demands/", "name": "需求项目"}, {"path": None, "name": demand.title}]})
 
@@ -161,7 +172,7 @@ def _offer_page(site, offer, demands: tuple) -> Deferred:
     demands, demands_key = demands
     return Deferred(
         key=[record_digest(offer), demands_key],
-        make=lambda: {"p": offer, "rec_demands": _shown(site.projects, demands),
+        make=lambda: {"p": offer, "rec_demands": _shown(site.projects, demands()),
                       "crumbs": [{"path": "offers/", "name": "供给项目"}, {"path": None, "name": offer.title}]})
 
 
@@ -169,7 +180,7 @@ def _org_page(site, org, offers: list, taken: list, demands: tuple) -> Deferred:
     demands, demands_key = demands
     return Deferred(
         key=[record_digest(org), record_digests(offers), record_digests(taken), demands_key],
-        make=lambda: {"o": org, "offers": offers, "taken": taken, "rec_demands": _shown(site.projects, demands),
+        make=lambda: {"o": org, "offers": offers, "taken": taken, "rec_demands": _shown(site.projects, demands()),
                       "crumbs": [{"path": "orgs/", "name": "社会组织"}, {"path": None, "name": org.name}]})
 
 
