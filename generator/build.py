@@ -3,7 +3,7 @@
 Read top to bottom, a build is:
   1. load and validate the content repository (check; stop on any error), while a
      forked process checks the spare (the output the previous build retired, trees.py;
-     when there is none, it links one from the output) and reads the output's seal;
+     when there is none, it links one from the output); then the output's seal is read;
   2. take a staging tree: the spare, whose files still as sealed are kept, or an empty folder;
   3. index: figures and the reference date, from the content, never the clock;
      the match index (推荐对接), cached while what it reads is unchanged, computed in
@@ -84,8 +84,8 @@ def _build_site(site_dir: Path, output: Path, siteurl: str | None, workers: int)
     output.parent.mkdir(parents=True, exist_ok=True)
     with OutputState(output) as state:  # one build at a time on an output
         with paused(freeze=True):  # kept to the end of the build
-            (spare, previous_seal), (site, problems) = alongside(
-                lambda: (state.spare_for_build(), state.output_seal()), lambda: load(site_dir))
+            spare, (site, problems) = alongside(state.spare_for_build, lambda: load(site_dir))
+            previous_seal = state.output_seal()  # read here: handed over pickled, it took longer
         for problem in problems.sorted():
             print(report.as_text(problem), file=sys.stderr)
         if problems.errors:
