@@ -93,7 +93,7 @@ def _build_site(site_dir: Path, output: Path, siteurl: str | None, workers: int)
                   file=sys.stderr)
             return 1
         siteurl = (siteurl if siteurl is not None else site.settings.get("siteurl", "")).rstrip("/")
-        from .build_stages import write_site
+        from .build_stages import write_site  # both imported by load() already
         from .pelican_content import PelicanFailed
         staging = state.new_staging(spare)
         try:

@@ -7,9 +7,10 @@ sha256 digests it) and compares it with the fingerprint its previous build recor
 for the same file: the same, and the file is kept or taken over from the output, never
 made. Record pages defer their contexts (views_records.py: 40,000 contexts of
 recommendations, of which an edit changes a few hundred), and so do listing pages and
-the front, region, field and statistics pages (views_places.py); open data defers each
-region's workbook and feeds.py each Atom feed (compressing and writing XML are most of
-their cost).
+the front, region, field and statistics pages (views_places.py); open data defers the
+JSON and CSV of each dataset and region (keyed by their records' digests) and each
+region's workbook, and feeds.py each Atom feed (serializing, compressing and writing XML
+are most of their cost).
 """
 from __future__ import annotations
 
