@@ -147,10 +147,9 @@ def _index(weights: MatchWeights, halves: dict[str, "Half | StoredHalf"], texts:
             source = (earlier or {}).get(kind, half)
             known = getattr(source, "digests", None)  # a cached half is signed, but checked all the same
             known = known if isinstance(known, dict) else {}
-            lists = _lists(half, kind)
-            half.digests = digests = {
-                attribute: list_digests(items, getattr(source, _FIELD[attribute]), known.get(attribute))
-                for attribute, items in lists.items()}
+            lists, before = _lists(half, kind), _lists(source, kind)
+            half.digests = digests = {attribute: list_digests(items, before[attribute], known.get(attribute))
+                                      for attribute, items in lists.items()}
         half_texts.digests = digests
         setattr(index, demands, lists[demands])
         setattr(index, candidates, lists[candidates])
@@ -159,8 +158,6 @@ def _index(weights: MatchWeights, halves: dict[str, "Half | StoredHalf"], texts:
 
 
 _HALVES = {"offers": ("demand_offers", "offer_demands"), "orgs": ("demand_orgs", "org_demands")}
-_FIELD = {"demand_offers": "demands", "offer_demands": "candidates", "demand_orgs": "demands",
-          "org_demands": "candidates"}  # the Half field holding each MatchIndex attribute's lists
 
 
 def _lists(half: Half, kind: str) -> dict[str, dict[str, list]]:

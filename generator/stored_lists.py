@@ -157,10 +157,3 @@ class StoredLists(Mapping):
 
     def __len__(self) -> int:
         return len(self.entries)
-
-    def digest(self, ident: str) -> bytes:
-        return self.entries[ident][2]
-
-    def named(self, ident: str) -> tuple[str, ...]:
-        """The ids of the records `ident`'s list names, in its order."""
-        return self.entries[ident][3]
