@@ -19,7 +19,8 @@ Read top to bottom, a build is:
      did not change are kept, or taken over from the output, instead of rendered;
   5. the sitemap and the manifest; files the site no longer has are deleted;
   6. swap the staging tree in for the output (one atomic exchange) — only now does the
-     output change; the old output becomes the next build's spare. A build that fails
+     output change; the old output becomes the next build's spare (unless this build
+     changed most of the site: the next one links a fresh spare). A build that fails
      keeps its staging tree as the spare, trusted only as far as it was when taken.
 
 Steps 2 to 5 are in build_stages.py. This module imports only what steps 1 and 6 need, so
@@ -38,7 +39,7 @@ from pathlib import Path
 from . import report
 from .collector import paused
 from .forking import alongside
-from .trees import MANIFEST as MARKER, OutputState
+from .trees import MANIFEST as MARKER, OutputState, worth_keeping
 from .writer import changed_files
 
 
@@ -97,15 +98,16 @@ def _build_site(site_dir: Path, output: Path, siteurl: str | None, workers: int)
         from .pelican_content import PelicanFailed
         staging = state.new_staging(spare)
         try:
-            seal, (pages, extra) = write_site(site, state, staging, siteurl, workers, previous_seal)
-            state.swap_in(staging.root, seal, carried=previous_seal is not None)
+            seal, counts = write_site(site, state, staging, siteurl, workers, previous_seal)
+            state.swap_in(staging.root, seal, carried=previous_seal is not None,
+                          keep_retired=worth_keeping(counts.renewed, counts.fingerprinted))
         except PelicanFailed as exc:
             print(f"错误：Pelican 生成内容页面时报告了问题，网站没有生成，原有输出保持不变。\n{exc}", file=sys.stderr)
             return 1
         finally:
             if staging.root.exists():  # the build failed: the staging tree is the next spare
                 state.keep_spare(staging)
-    print(f"网站已生成：{output}（{pages} 个页面，另有开放数据和订阅文件 {extra} 个；"
+    print(f"网站已生成：{output}（{counts.pages} 个页面，另有开放数据和订阅文件 {counts.extra} 个；"
           f"与上次相比有变化的文件 {changed_files(seal, previous_seal)} 个，共 {len(seal.files)} 个）")
     if not siteurl:
         print("提示：未设置 siteurl，订阅和网站地图中的链接为相对地址；发布前请用 --siteurl 指定网址。")

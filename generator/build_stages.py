@@ -6,6 +6,7 @@ import shutil
 import tempfile
 from itertools import chain
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urlparse
 
 from . import urls
@@ -70,7 +71,7 @@ def render_markdown_sections(site, state: OutputState, siteurl: str, writer: Tre
 
 
 def write_site(site, state: OutputState, staging: Staging, siteurl: str, workers: int, previous_seal):
-    """Steps 3 to 5 into the staging tree: returns its seal and (pages, other files)."""
+    """Steps 3 to 5 into the staging tree: returns its seal and what it counted (Counts)."""
     today = reference_date(site)
     writer = TreeWriter(staging, state.output, previous_seal)
     sealed = writer.sealed_previous(MARKER)  # the output's manifest, as its build wrote it
@@ -126,4 +127,16 @@ def write_site(site, state: OutputState, staging: Staging, siteurl: str, workers
     write_files(writer, {"sitemap.xml": sitemap(names + content_files, siteurl),
                          MARKER: manifest_bytes(fingerprints, content, content_files, file_prints)})
     writer.remove_others()
-    return writer.seal(), (len(names), extra)
+    renewed = _renewed(fingerprints, before.get("pages", {})) + _renewed(file_prints, before.get("files", {}))
+    return writer.seal(), Counts(len(names), extra, renewed, len(fingerprints) + len(file_prints))
+
+
+class Counts(NamedTuple):
+    pages: int
+    extra: int  # open data, feeds, search index and match index files
+    renewed: int  # of the fingerprinted pages and files, those whose fingerprint is not the output's
+    fingerprinted: int
+
+
+def _renewed(fingerprints: dict[str, str], before: dict[str, str]) -> int:
+    return sum(1 for name, made in fingerprints.items() if before.get(name) != made)

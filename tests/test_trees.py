@@ -65,6 +65,31 @@ def test_a_build_leaves_no_work_for_a_next_one_that_may_never_come(tmp_path):
     assert (state / "spare").is_dir() and (state / "spare.seal").is_file()  # the output it replaced
 
 
+def test_after_a_build_that_changed_most_of_the_site_the_next_one_links_a_fresh_spare(sample, tmp_path):
+    """The output a build retires is one build behind: after a new column title changed
+    every page, keeping it would make the next build write every page again. It is not
+    kept; the next build links a spare from the output, and comes out as a fresh build."""
+    site, out = sample
+    state = trees.state_folder(out)
+    settings = site / "site.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace(
+        "title: 社会组织参与乡村振兴", "title: 社会组织助力乡村振兴", 1), encoding="utf-8")
+    assert run_cli("build", "--site", str(site), "--output", str(out))[0] == 0
+    assert not (state / "spare").exists() and not (state / "spare.seal").exists()
+    page = "policies/sample-provincial-plan/index.html"  # not one the offer's edit changes
+    before = (out / page).stat().st_ino
+    edit_offer(site, "乡村互助养老服务站护理员培训")
+    assert run_cli("build", "--site", str(site), "--output", str(out))[0] == 0
+    assert (out / page).stat().st_ino == before  # linked from the output, not written again
+    assert tree(out) == fresh(site, tmp_path / "fresh")
+    assert (state / "spare").is_dir() and (state / "spare.seal").is_file()  # an edit's retired output is kept
+
+
+def test_a_retired_output_is_worth_keeping_as_a_spare_while_at_most_a_quarter_of_it_was_renewed():
+    assert trees.worth_keeping(0, 100) and trees.worth_keeping(25, 100)
+    assert not trees.worth_keeping(26, 100) and not trees.worth_keeping(100, 100)
+
+
 def test_the_output_is_a_real_folder_and_the_spare_shares_its_unchanged_files(sample):
     site, out = sample
     spare = trees.state_folder(out) / "spare"
