@@ -4,7 +4,8 @@ For editors previewing their change before a pull request: the site is served
 from 127.0.0.1 only, and the content folder is polled once a second; after a
 saved change the site is rebuilt (problems printed as `check` prints them) and
 the browser shows the new pages on reload. A failed rebuild keeps the last good
-site on screen.
+site on screen. After a build that left no spare tree (trees.py), one is linked at once,
+while the editor reads: a plain `build` leaves that to the next build, which may never come.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from .build import build_site
+from .trees import prepare_spare
 
 WATCHED = ("site.yaml", "data", "content", "portal")
 
@@ -55,12 +57,16 @@ def serve(site_dir: Path, output: Path, port: int = 8000, stop: threading.Event 
     if on_ready is not None:
         on_ready(server.server_address[1])
     try:
+        if code == 0:
+            prepare_spare(output)
         while not stop.wait(poll):
             now = snapshot(site_dir)
             if now != seen:
                 seen = now
                 print("检测到修改，重新生成……", flush=True)
                 result = build_site(site_dir, output, None)
+                if result == 0:
+                    prepare_spare(output)
                 if on_build is not None:
                     on_build(result)
     except KeyboardInterrupt:

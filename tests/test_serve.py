@@ -6,6 +6,7 @@ import time
 import urllib.request
 
 from generator.serve import serve
+from generator.trees import state_folder
 from support import make_variant
 
 
@@ -38,6 +39,32 @@ def test_preview_serves_the_site_and_rebuilds_after_a_saved_change(tmp_path):
             time.sleep(0.1)
         assert builds == [0]
         assert "互助养老站点建设" in fetch(ports[0], "demands/d-371722-2025-001/")
+    finally:
+        stop.set()
+        thread.join(10)
+
+
+def test_preview_links_the_spare_while_the_editor_reads_so_the_first_change_is_rebuilt_as_fast_as_later_ones(
+        tmp_path):
+    """A plain build into a new output leaves no spare (test_trees.py); the preview links one
+    as soon as the site is served, before any change is saved."""
+    site = make_variant("bom-accepted", tmp_path / "site")
+    out = tmp_path / "out"
+    stop, ready, builds = threading.Event(), threading.Event(), []
+    thread = threading.Thread(target=serve, args=(site, out),
+                              kwargs={"port": 0, "stop": stop, "on_ready": lambda port: ready.set(), "poll": 0.1,
+                                      "on_build": builds.append}, daemon=True)
+    thread.start()
+    try:
+        assert ready.wait(60)
+        spare, seal = state_folder(out) / "spare", state_folder(out) / "spare.seal"
+        deadline = time.monotonic() + 60
+        while not seal.is_file() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert seal.is_file() and builds == []  # linked by the preview itself, not by a rebuild
+        page = "demands/d-371722-2025-001/index.html"
+        assert (spare / page).stat().st_ino == (out / page).stat().st_ino  # linked, not copied
+        assert sorted(p.relative_to(spare) for p in spare.rglob("*")) == sorted(p.relative_to(out) for p in out.rglob("*"))
     finally:
         stop.set()
         thread.join(10)
