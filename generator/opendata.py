@@ -226,7 +226,7 @@ def _workbook(region, lines: list[bytes], newest: str | None, cells: dict[bytes,
     """A region's open demands as .xlsx; each demand's cells made once (`cells`, by its JSON line)."""
     for line in lines:
         if line not in cells:
-            one = json.loads(line)  # the row's values as published, cached or not
+            one = json.loads(bytes(line))  # the row's values as published, cached (a view: rowcache.py) or not
             cells[line] = xlsx_export.cells([one[key] for key, _l, _s in COLUMNS["demands"]])
     headers = [label for _key, label, _s in COLUMNS["demands"]]
     return xlsx_export.workbook("征集中的需求", f"{region.name}征集中的需求", headers, [cells[line] for line in lines],

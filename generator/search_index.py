@@ -36,7 +36,7 @@ from collections import defaultdict
 
 from .search_docs import KIND_NAMES, STATUS_NAMES, SearchDoc, fold
 
-VERSION = 2
+VERSION = 3  # 3: positions count from the start of the title or of the body
 SHARD_TARGET = 12_000  # bytes of small lists per shard, on average
 BIG_LIST = 8_000  # a posting list at least this long gets a file of its own
 _RUNS = re.compile(r"\S{2,}")
@@ -80,17 +80,24 @@ def signatures(title: str, body: str) -> dict[str, int]:
     A signature is 16 bits: bits 0-6 hold the bigram's positions modulo 7, bits 8-15 its
     positions modulo 8, and bit 7 says it occurs in the title. A query's bigrams stand side
     by side only where their signatures, shifted by their offsets in the query, share a
-    bit in both parts. (search_postings.py computes the same for all documents at once.)"""
+    bit in both parts. (search_postings.py computes the same for all documents at once.)
+    A position counts from the start of the part holding it, the title or the body: a run
+    of characters never spans the newline between them, and only the distance between two
+    bigrams of a run matters, so the body's signatures do not depend on the title. Editing
+    a title then changes the lists of the title's bigrams only, not those of every bigram
+    of the body (an edit build rewrites a few index files rather than hundreds)."""
     text = fold(title + "\n" + body)
     title_length = len(title)
     found: dict[str, int] = {}
     get = found.get
     for run in _RUNS.finditer(text):
         start, word = run.start(), run.group()
+        in_title = start < title_length
+        origin = start if in_title else start - title_length - 1  # the position of the run's start in its part
+        flag = 128 if in_title else 0
         for offset in range(len(word) - 1):
-            at = start + offset
             bigram = word[offset:offset + 2]
-            found[bigram] = get(bigram, 0) | _BITS[at % 56] | (128 if at < title_length else 0)
+            found[bigram] = get(bigram, 0) | _BITS[(origin + offset) % 56] | flag
     return found
 
 

@@ -125,8 +125,11 @@ def _chunk_pairs(docs: list[SearchDoc], start: int, end: int, table: np.ndarray,
     sizes = np.fromiter((len(doc.title) + len(doc.body) + 2 for doc in docs[start:end]), dtype=np.int32)
     titles = np.fromiter((len(doc.title) for doc in docs[start:end]), dtype=np.int32)
     place = np.arange(len(ids), dtype=np.int32) - np.repeat(np.cumsum(sizes, dtype=np.int32) - sizes, sizes)
-    signature = np.tile(_SIGNATURE_BITS, -(-int(sizes.max()) // 56))[place]  # _BITS[place % 56]
-    signature |= (place < np.repeat(titles, sizes)).astype(np.uint16) << 7
+    title_ends = np.repeat(titles, sizes)
+    in_title = place < title_ends
+    place -= np.where(in_title, 0, title_ends + 1)  # a body's positions count from its start (signatures())
+    signature = np.tile(_SIGNATURE_BITS, -(-int(sizes.max()) // 56))[place]  # _BITS[place % 56]; -1: a newline
+    signature |= in_title.astype(np.uint16) << 7
     below = np.repeat(np.arange(start, end, dtype=np.int64) << _SIGNATURE, sizes)  # (document, signature)
     below |= signature
     del place, signature

@@ -116,10 +116,13 @@ class TreeWriter:
 
     def write(self, relative: str, data: bytes) -> None:
         target = safe_join(self.root, relative)
-        if relative in self.staging.present.files and _read(target) == data:
+        size = len(data)  # a file sealed at another size holds other bytes: not read (a dataset is 20 MB)
+        present = self.staging.present.files.get(relative)
+        if present is not None and present[1] == size and _read(target) == data:
             self.keep(relative)
             return
-        old = self.sealed_previous(relative)
+        sealed = self.previous_seal.files.get(relative)
+        old = self.sealed_previous(relative) if sealed is not None and sealed[1] == size else None
         if old is not None and _read(old) == data and self._link(old, target, relative):
             return
         self._clear(target, relative)

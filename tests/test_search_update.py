@@ -80,6 +80,23 @@ def test_editing_one_title_patches_the_index():
     assert_same_as_full(DOCS, edited(DOCS, n, title=DOCS[n].title + "（第二期）"))
 
 
+def test_editing_a_title_rewrites_only_the_files_of_its_bigrams(monkeypatch):
+    """The body's signatures do not depend on the title: an edited title changes the lists
+    of the old and the new title's bigrams only, so an edit build writes (and a copy to the
+    portal moves) the few files holding those, not every file holding a bigram of the body."""
+    monkeypatch.setattr(search_index, "BIG_LIST", 60)  # many lists in files of their own
+    n = max(of_kind("demand"), key=lambda k: len(DOCS[k].body))
+    title = DOCS[n].title + "（第二期）"
+    before, after = full(DOCS)[0], assert_same_as_full(DOCS, edited(DOCS, n, title=title))
+    title_bigrams = set(search_index.signatures(DOCS[n].title, "")) | set(search_index.signatures(title, ""))
+    shards = json.loads(after["meta.json"])["shards"]
+    homes = {f"s/{search_index.shard_of(ord(b[0]), ord(b[1]), shards)}.bin" for b in title_bigrams}
+    homes |= {name for b in title_bigrams for name in search_index.big_names(b)}
+    changed = {name for name in after if after[name] != before.get(name)}
+    assert f"d/{n}.json" in changed and changed <= homes | {f"d/{n}.json", "meta.json"}
+    assert len(changed) < 40 < len(search_index.signatures("", DOCS[n].body))
+
+
 def test_editing_several_records_and_their_filters():
     demands, offers = of_kind("demand"), of_kind("supply")
     docs = edited(DOCS, demands[0], body=DOCS[demands[0]].body + "\n村级电商服务站和养老驿站")
