@@ -8,12 +8,13 @@ import datetime as dt
 import hashlib
 import json
 import re
+from itertools import chain
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from . import cachefile
-from .fingerprint import record_digest
+from .fingerprint import record_digest, record_digests
 from .list_digests import list_digests
 from .match_inputs import is_current, wants_candidates
 from .match_state import SideState
@@ -61,9 +62,11 @@ def demands_digest(site, today: dt.date) -> str:
 
 
 def _keyed(records: dict, wanted: Callable[[object], bool]) -> bytes:
-    """Each record `wanted` picks, by key order, as key NUL digest: one text to digest,
-    not one update of a digest per record."""
-    return "".join([f"{key}\0{record_digest(records[key])}" for key in sorted(records) if wanted(records[key])]).encode()
+    """Each record `wanted` picks, by key order, as key NUL digest, NUL between records: one
+    text to digest, not one update of a digest per record (the digests are the ones site.py
+    keeps on each record)."""
+    chosen = [key for key in sorted(records) if wanted(records[key])]
+    return "\0".join(chain.from_iterable(zip(chosen, record_digests([records[key] for key in chosen])))).encode()
 
 
 @dataclass

@@ -69,7 +69,6 @@ def test_after_an_edit_to_a_candidate_its_half_takes_what_stays_from_the_earlier
     assert sum(counted) <= 1  # only the edited candidate's texts were counted again
     lists = (index.demand_offers, index.offer_demands) if kind == "offers" else (index.demand_orgs, index.org_demands)
     recommendations = sum(len(items) for half in lists for items in half.values())
-    print("explained", len(explained), "of", recommendations)
     assert 0 < len(explained) < recommendations  # lists that stay are the earlier ones, reasons and all
     assert text == index_json(match_site(site, today, use_cache=False), today)
     _site, _today, _index, again = published(site_dir)  # and what was stored reads back the same
