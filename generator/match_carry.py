@@ -100,6 +100,7 @@ class Carry:
     found: set[int] = field(default_factory=set)
     unchanged: set[int] = field(default_factory=set)
     columns: np.ndarray | None = None
+    _stable: list[bool] | None = field(default=None, repr=False)  # columns, as a list
 
     @classmethod
     def of_prior(cls, prior: SideState, demands) -> "Carry":
@@ -117,6 +118,12 @@ class Carry:
         """Whether there is an earlier computation to take lists from."""
         return self.prior is not None or self.former
 
-    def stable_pair(self, row: int, column: int) -> bool:
-        """Whether the pair's reasons are the earlier computation's."""
-        return row in self.unchanged and (self.columns is None or bool(self.columns[column]))
+    def stable_pairs(self, rows: list[int], columns: list[int]) -> bool:
+        """Whether the reasons of all these pairs are the earlier computation's."""
+        if not all(row in self.unchanged for row in rows):
+            return False
+        if self.columns is None:
+            return True
+        if self._stable is None:
+            self._stable = self.columns.tolist()
+        return all(self._stable[column] for column in columns)

@@ -92,34 +92,41 @@ def touched(prior: SideState, count: int, unchanged: set[str], scored: list[np.n
     return mask
 
 
-def earlier_list(previous: list[dict] | None, picked: list[tuple[int, int, float]], ident,
-                 stable: Callable[[int, int], bool]) -> list[dict] | None:
+def earlier_list(previous: list[dict] | None, picked: list[tuple[int, int, float]], named: list[str],
+                 stable: bool) -> list[dict] | None:
     """The list the computation that left the state made for the same demand or candidate,
-    when it names the same records with the same scores and every pair in it is `stable`
-    (its demand unchanged; after an edit to candidates, its candidate too, match_carry.py):
-    its reasons are then the same too (they read the pair's demand and candidate, the
-    candidates' collection, regions and vocabulary, and all but the demands are the state's
-    key). ident(row, column): the id a recommendation names."""
-    if previous is None or len(previous) != len(picked):
+    when it names the same records (`named`, the ids of the picked pairs' other side) with
+    the same scores and every pair in it is `stable` (its demand unchanged; after an edit to
+    candidates, its candidate too, match_carry.py): its reasons are then the same too (they
+    read the pair's demand and candidate, the candidates' collection, regions and
+    vocabulary, and all but the demands are the state's key)."""
+    if previous is None or len(previous) != len(picked) or not stable:
         return None
-    for item, (row, column, score) in zip(previous, picked):
-        if item["id"] != ident(row, column) or item["score"] != round(score, 2) or not stable(row, column):
-            return None
+    if [item["id"] for item in previous] != named:
+        return None
+    if [item["score"] for item in previous] != [round(score, 2) for _row, _column, score in picked]:
+        return None
     return previous
 
 
-def reuse(lists: dict[int, list], before: dict[str, list[dict]], into: dict[str, list[dict]], name_of,
-          ident, stable: Callable[[int, int], bool]) -> dict[int, list]:
-    """Each list (by row or column, named name_of(number)) that stays as the earlier
+def reuse(lists: dict[int, list], before: dict[str, list[dict]], into: dict[str, list[dict]], names: list[str],
+          other: list[str], by_row: bool, stable: Callable[[list[int], list[int]], bool]) -> dict[int, list]:
+    """Each list (of a row's demand when by_row, else of a column's candidate, named
+    names[number]; its items name other[column], or other[row]) that stays as the earlier
     computation made it (`before`, earlier_list) goes into `into`; returns the others,
-    whose reasons are to be worked out."""
+    whose reasons are to be worked out. stable(rows, columns): whether all those pairs are."""
     rest = {}
     for number, picked in lists.items():
-        found = earlier_list(before.get(name_of(number)), picked, ident, stable) if before else None
+        found = before.get(names[number]) if before else None
+        if found is not None:
+            rows = [row for row, _column, _score in picked]
+            columns = [column for _row, column, _score in picked]
+            named = [other[column] for column in columns] if by_row else [other[row] for row in rows]
+            found = earlier_list(found, picked, named, stable(rows, columns))
         if found is None:
             rest[number] = picked
         else:
-            into[name_of(number)] = found
+            into[names[number]] = found
     return rest
 
 

@@ -212,11 +212,11 @@ def _match_side(site, kind: str, side: Side, demands: Demands, weights: MatchWei
     for column in np.flatnonzero(~changed).tolist():  # no pair of theirs changed: their earlier list
         into_candidates[side.ids[column]] = before_candidates[side.ids[column]]
     backward = reverse(demands.key, weights.count, pairs, changed)
-    stable = carry.stable_pair
-    forward = reuse(forward, before_demands if carry.former else {}, into_demands,
-                    lambda row: demands.records[row].id, lambda _row, column: side.ids[column], stable)
-    backward = reuse(backward, before_candidates if carry.unchanged else {}, into_candidates,
-                     lambda column: side.ids[column], lambda row, _column: demands.records[row].id, stable)
+    demand_ids = [demand.id for demand in demands.records]
+    forward = reuse(forward, before_demands if carry.former else {}, into_demands, demand_ids, side.ids, True,
+                    carry.stable_pairs)
+    backward = reuse(backward, before_candidates if carry.unchanged else {}, into_candidates, side.ids, demand_ids,
+                     False, carry.stable_pairs)
     picked = {(r, c) for chosen_ in list(forward.values()) + list(backward.values()) for r, c, _s in chosen_}
     if carry.prior is not None:
         term_rows = query_rows(side, demands, {r for r, _c in picked})
