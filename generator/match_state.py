@@ -40,6 +40,7 @@ class SideState:
     scores: np.ndarray = field(default_factory=lambda: np.zeros(0))
     half: str = ""  # the cache key of the half computed with this state (matchindex)
     context: str = ""  # the digest of all the half reads but candidates and demands (matchindex)
+    code: str = ""  # the code's digest (sources.code_digest): the arrays' term counts are valid for it
     arrays: SideArrays | None = None  # the candidates' collection, regions, fields and forms
 
     def kept(self, demand) -> tuple[np.ndarray, np.ndarray] | None:

@@ -113,18 +113,21 @@ def cached_matches(site, today: dt.date, use_cache: bool = True) -> tuple[MatchI
     tokens = TermCache(Path(site.root) / CACHE_DIR / TERMS_CACHE / f"{code_digest()}.pickle")
     previous = {kind: cachefile.load(folder / _state_name(kind, sides[kind])) for kind in missing}  # by its key
     previous = {kind: state for kind, state in previous.items() if isinstance(state, SideState)}
-    former = {kind: _former_state(folder, kind, contexts[kind]) for kind in missing if kind not in previous}
-    former = {kind: state for kind, state in former.items() if state is not None}
+    latest = {kind: _latest_state(folder, kind) for kind in missing if kind not in previous}
+    counted = {kind: state.arrays for kind, state in latest.items() if state is not None}
+    former = {kind: state for kind, state in latest.items() if state is not None and state.context == contexts[kind]
+              and state.half}
     earlier = {kind: cachefile.load(folder / state.half) for kind, state in {**previous, **former}.items()}
     earlier = {kind: half for kind, half in earlier.items() if isinstance(half, Half)}
     computed, states = compute_with_states(site, today, weights, tokenize=tokens.terms, kinds=missing,
                                            previous=previous, former={k: v for k, v in former.items() if k in earlier},
+                                           counted=counted,
                                            earlier={kind: (half.demands, half.candidates)
                                                     for kind, half in earlier.items()})
     for kind in missing:
         halves[kind] = _half(computed, *_HALVES[kind])
         states[kind].half = keys[kind]  # the next build reads this half's lists where they stay
-        states[kind].context = contexts[kind]
+        states[kind].context, states[kind].code = contexts[kind], code_digest()
     texts = ListTexts([_read_back(halves[kind], kind, folder, keys[kind]) if kind not in missing
                        else HalfTexts(_lists(halves[kind], kind), folder, keys[kind],
                                       load_summary(folder, {**previous, **former}[kind].half)
@@ -149,12 +152,14 @@ def _state_name(kind: str, side: str) -> str:
     return f"state-{kind}-{side}"
 
 
-def _former_state(folder: Path, kind: str, context: str) -> SideState | None:
-    """The state of the kind's half that the cache holds for other candidates (there is one:
-    _keep_only leaves the latest), when it was computed in the same context."""
+def _latest_state(folder: Path, kind: str) -> SideState | None:
+    """The state of the kind's half that the cache holds for other candidates or another
+    context (there is one: _keep_only leaves the latest), when this code computed it: its
+    arrays' term counts are then this code's, and in the same context its lists too."""
+    code = code_digest()
     for path in sorted(folder.glob(_state_name(kind, "*"))):
         state = cachefile.load(path)
-        if isinstance(state, SideState) and state.context == context and state.half and state.arrays is not None:
+        if isinstance(state, SideState) and state.code == code and state.arrays is not None:
             return state
     return None
 

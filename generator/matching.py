@@ -40,7 +40,7 @@ import numpy as np
 
 from .collector import paused
 from .match_blocks import CountyTexts
-from .match_inputs import (Demands, Side, current_demands, gained_rows, is_current, offer_document,
+from .match_inputs import (Demands, Side, SideArrays, current_demands, gained_rows, is_current, offer_document,
                            org_document, query_rows)
 from .match_reasons import Reasons
 from .match_carry import Carry
@@ -94,22 +94,25 @@ def compute_matches(site, today: dt.date, weights: MatchWeights, every_demand: b
 def compute_with_states(site, today: dt.date, weights: MatchWeights, every_demand: bool = False, tokenize=terms,
                         kinds: tuple[str, ...] = KINDS, previous: dict[str, SideState] | None = None,
                         earlier: dict[str, tuple[dict, dict]] | None = None,
-                        former: dict[str, SideState] | None = None) -> tuple[MatchIndex, dict[str, SideState]]:
+                        former: dict[str, SideState] | None = None, counted: dict[str, SideArrays] | None = None
+                        ) -> tuple[MatchIndex, dict[str, SideState]]:
     """compute_matches, and for each kind what the next build may keep (match_state.py).
     previous: per kind, the state of an earlier computation whose key is this content's;
     former: per kind without one, the state of an earlier computation of other candidates
     of that kind but the same regions, vocabulary, weights, date and code (match_carry.py);
-    earlier: per kind, the lists the computation of either made (per demand, per candidate).
+    earlier: per kind, the lists the computation of either made (per demand, per candidate);
+    counted: per kind, the candidates' arrays of an earlier computation by the same code in
+    any context, whose term counts of unchanged candidates are taken over (bm25_terms.py).
     The collector is paused meanwhile (collector.py): the index is hundreds of thousands
     of small acyclic dicts and lists."""
     with paused():
         return _compute(site, today, weights, every_demand, tokenize, kinds, previous or {}, earlier or {},
-                        former or {})
+                        former or {}, counted or {})
 
 
 def _compute(site, today: dt.date, weights: MatchWeights, every_demand: bool, tokenize,
              kinds: tuple[str, ...], previous: dict[str, SideState], earlier: dict[str, tuple[dict, dict]],
-             former: dict[str, SideState]) -> tuple[MatchIndex, dict[str, SideState]]:
+             former: dict[str, SideState], counted: dict[str, SideArrays]) -> tuple[MatchIndex, dict[str, SideState]]:
     region_index = {code: number for number, code in enumerate(sorted(site.regions.by_code))}
     field_index = {f.name: number for number, f in enumerate(site.vocabulary.fields)}
     form_index = {name: number for number, name in enumerate(site.vocabulary.forms)}
@@ -119,8 +122,9 @@ def _compute(site, today: dt.date, weights: MatchWeights, every_demand: bool, to
                   "orgs": (sorted(site.organizations.values(), key=lambda o: o.id), org_document)}
     kept = {kind: previous[kind].arrays for kind in kinds if kind in previous}
     former = {kind: state for kind, state in former.items() if kind not in previous and state.arrays is not None}
+    counted = {**counted, **{kind: state.arrays for kind, state in former.items()}}
     sides = {kind: Side(records, lambda record, document=document: document(record, tokenize), region_index,
-                        field_index, form_index, kept.get(kind), former[kind].arrays if kind in former else None)
+                        field_index, form_index, kept.get(kind), counted.get(kind))
              for kind, (records, document) in candidates.items() if kind in kinds}
     result = MatchIndex(weights)
     for demand in demands.records:

@@ -5,6 +5,8 @@ come out the same taken over, reasons and all. The index is always the one compu
 nothing, and the collection the one built from nothing, bit for bit."""
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pytest
 
@@ -124,3 +126,21 @@ def test_a_collection_carried_over_is_the_one_built_from_nothing():
     assert made.weights.indptr.tolist() == built.weights.indptr.tolist()
     assert made.weights.indices.tolist() == built.weights.indices.tolist()
     assert made.weights.data.view(np.int64).tolist() == built.weights.data.view(np.int64).tolist()
+
+
+def test_in_another_context_the_candidates_texts_are_not_counted_again(tmp_path, monkeypatch):
+    """A new reference date (or regions, vocabulary, weights) computes both halves from
+    nothing, but the term counts of the candidates' texts are the same code's: taken over."""
+    from generator import match_inputs
+    site_dir = copy_sample_site(tmp_path / "site")
+    site, today, _index, _text = published(site_dir)
+    later = today + dt.timedelta(days=1)
+    counted = []
+    real_rows = bm25_terms.term_rows
+    for module in (bm25_terms, match_inputs):
+        monkeypatch.setattr(module, "term_rows", lambda documents, *a: counted.append(len(documents))
+                            or real_rows(documents, *a))
+    index, _store = cached_matches(site, later)
+    monkeypatch.undo()
+    assert counted == [0, 0]  # offers, organizations: no text counted again
+    assert index_json(index, later) == index_json(match_site(site, later, use_cache=False), later)
