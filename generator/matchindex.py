@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import cachefile
-from .fingerprint import record_digest, record_digests
+from .fingerprint import record_digests
 from .list_digests import list_digests
 from .match_inputs import is_current, wants_candidates
 from .match_state import SideState
