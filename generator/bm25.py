@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .bm25_terms import TermRows, term_rows
+
 if TYPE_CHECKING:  # for annotations; imported where used (a build without match work needs no scipy)
     from scipy import sparse
 
@@ -120,36 +122,37 @@ class Collection:
 
 def build_collection(documents: list[dict[str, list[str]]], fields: tuple[str, ...]) -> Collection:
     """documents: for each document, its terms per field (in order, repeated)."""
+    return collection_of(term_rows(documents, fields), fields)[0]
+
+
+def collection_of(rows: TermRows, fields: tuple[str, ...]) -> tuple[Collection, TermRows]:
+    """The collection of the documents `rows` holds (bm25_terms.py), and those rows with
+    their terms numbered as the collection's vocabulary: in the order the documents, field
+    by field, first use them. Every weight is worked out here, as arrays, whether the rows
+    were made now or mostly carried over from an earlier collection: the same rows give
+    the same collection, bit for bit."""
     from scipy import sparse  # here: a build without match work never imports scipy
-    count = len(documents)
-    vocabulary: dict[str, int] = {}
-    for doc in documents:
-        for name in fields:
-            for term in doc.get(name, ()):
-                if term not in vocabulary:
-                    vocabulary[term] = len(vocabulary)
+    count = rows.documents
+    used, first = np.unique(rows.term, return_index=True)
+    in_order = used[np.argsort(first, kind="stable")]  # term numbers by first use
+    column_of = np.zeros(len(rows.terms) + 1, dtype=np.int64)
+    column_of[in_order] = np.arange(len(in_order), dtype=np.int64)
+    columns = column_of[rows.term]
+    spelled = [rows.terms[number] for number in in_order.tolist()]
+    vocabulary = dict(zip(spelled, range(len(spelled))))
+    owner = np.repeat(np.arange(count, dtype=np.int64), np.diff(rows.starts))
+    rounded = np.array(ROUNDED_LENGTHS, dtype=np.int64)[
+        np.minimum(np.searchsorted(ROUNDED_LENGTHS, rows.lengths, side="left"), len(ROUNDED_LENGTHS) - 1)]
     total = None
     idfs, averages = {}, {}
-    for name in fields:
-        rows, cols, tfs, lengths = [], [], [], []
-        field_total = 0
-        for number, doc in enumerate(documents):
-            words = doc.get(name, ())
-            field_total += len(words)
-            counts: dict[int, int] = {}
-            for term in words:
-                column = vocabulary[term]
-                counts[column] = counts.get(column, 0) + 1
-            rows.extend([number] * len(counts))
-            cols.extend(counts)
-            tfs.extend(counts.values())
-            lengths.append(rounded_length(len(words)))
-        rows_a, cols_a = np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64)
-        tf = np.array(tfs, dtype=np.float64)
-        avgfl = (field_total / (count or 1)) or 1
+    for position, name in enumerate(fields):
+        mine = rows.field == position
+        rows_a, cols_a = owner[mine], columns[mine]
+        tf = rows.count[mine].astype(np.float64)
+        avgfl = (int(rows.lengths[:, position].sum()) / (count or 1)) or 1
         df = np.bincount(cols_a, minlength=len(vocabulary))
         idf = np.log(count / (df + 1.0)) + 1.0 if count else np.zeros(len(vocabulary))
-        fl = np.array(lengths, dtype=np.float64)[rows_a]
+        fl = rounded[:, position].astype(np.float64)[rows_a]
         idfs[name], averages[name] = idf, avgfl
         weight = idf[cols_a] * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
         part = sparse.csr_matrix((weight, (rows_a, cols_a)), shape=(count, len(vocabulary)))
@@ -157,5 +160,5 @@ def build_collection(documents: list[dict[str, list[str]]], fields: tuple[str, .
     if total is None:
         total = sparse.csr_matrix((count, len(vocabulary)))
     total.sort_indices()
-    return Collection(vocabulary, total.tocsr(), count, idfs, averages)
-
+    renumbered = TermRows(spelled, rows.starts, rows.field, columns.astype(np.int32), rows.count, rows.lengths)
+    return Collection(vocabulary, total.tocsr(), count, idfs, averages, spelled), renumbered

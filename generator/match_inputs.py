@@ -4,12 +4,14 @@ region, fields, forms, and its texts as a BM25F collection)."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
-from .bm25 import Collection, build_collection
+from .bm25 import Collection, collection_of
+from .bm25_terms import TermRows, carried, term_rows
+from .fingerprint import record_digest
 from .projects import takes_candidates
 from .tokens import GENERIC, terms
 
@@ -41,23 +43,30 @@ def org_document(org, tokenize=terms) -> dict[str, list[str]]:
 class SideArrays:
     """What a Side works out from its candidates (kept with match_state.SideState while
     they and the regions and vocabulary are unchanged): their texts as a BM25F collection,
-    who names which region (region -> candidate numbers), fields and forms (0/1 rows)."""
+    who names which region (region -> candidate numbers), fields and forms (0/1 rows);
+    and, so that a computation after an edit to a few candidates tokenises and counts
+    only theirs, the candidates' ids, record digests and texts' entries (bm25_terms.py)."""
     collection: Collection
     naming: dict[int, list[int]]
     fields: np.ndarray
     forms: np.ndarray
+    ids: list[str] = field(default_factory=list)
+    digests: list[str] = field(default_factory=list)
+    rows: TermRows | None = None
 
 
 class Side:
     """One kind of candidate as arrays: who names which region, fields, forms, text."""
 
-    def __init__(self, records: list, documents: Callable[[], list[dict]], region_index: dict[str, int],
-                 fields: dict[str, int], forms: dict[str, int], kept: SideArrays | None = None) -> None:
-        """documents: makes the records' texts (offer_document, org_document), for their
-        collection unless `kept` (an earlier computation's, of the same records) is given."""
+    def __init__(self, records: list, document: Callable[[object], dict], region_index: dict[str, int],
+                 fields: dict[str, int], forms: dict[str, int], kept: SideArrays | None = None,
+                 former: SideArrays | None = None) -> None:
+        """document: a record's texts (offer_document, org_document), for their collection
+        unless `kept` (an earlier computation's, of the same records) is given; `former`: an
+        earlier computation's of other records, whose unchanged ones' texts are not read."""
         self.records = records
         self.ids = [r.id for r in records]
-        self.arrays = kept if kept is not None else _arrays(records, documents, region_index, fields, forms)
+        self.arrays = kept if kept is not None else _arrays(records, document, region_index, fields, forms, former)
         self.collection, self.naming = self.arrays.collection, self.arrays.naming
         self.fields, self.forms = self.arrays.fields, self.arrays.forms
         self._masks: dict[int | None, np.ndarray] = {}  # region -> who names it, as a 0/1 mask
@@ -72,8 +81,8 @@ class Side:
         return mask
 
 
-def _arrays(records: list, documents: Callable[[], list[dict]], region_index: dict[str, int],
-            fields: dict[str, int], forms: dict[str, int]) -> SideArrays:
+def _arrays(records: list, document: Callable[[object], dict], region_index: dict[str, int],
+            fields: dict[str, int], forms: dict[str, int], former: SideArrays | None) -> SideArrays:
     naming: dict[int, list[int]] = {}
     field_rows = np.zeros((len(records), len(fields) + 1), dtype=bool)
     form_rows = np.zeros((len(records), len(forms)), dtype=np.float64)
@@ -87,7 +96,18 @@ def _arrays(records: list, documents: Callable[[], list[dict]], region_index: di
         for name in record.forms:
             if name in forms:
                 form_rows[number, forms[name]] = 1.0
-    return SideArrays(build_collection(documents(), FIELDS), naming, field_rows, form_rows)
+    ids, digests = [r.id for r in records], [record_digest(r) for r in records]
+    if former is not None and former.rows is not None:
+        at = {ident: number for number, ident in enumerate(former.ids)}
+        sources = [at.get(ident) for ident in ids]
+        sources = [source if source is not None and former.digests[source] == digest else None
+                   for source, digest in zip(sources, digests)]
+        rows = carried(former.rows, sources, [document(r) if source is None else None
+                                              for r, source in zip(records, sources)], FIELDS)
+    else:
+        rows = term_rows([document(r) for r in records], FIELDS)
+    collection, rows = collection_of(rows, FIELDS)
+    return SideArrays(collection, naming, field_rows, form_rows, ids, digests, rows)
 
 
 @dataclass

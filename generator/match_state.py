@@ -21,6 +21,7 @@ compares).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 import numpy as np
 
@@ -38,6 +39,8 @@ class SideState:
     columns: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))  # candidate numbers
     scores: np.ndarray = field(default_factory=lambda: np.zeros(0))
     half: str = ""  # the cache key of the half computed with this state (matchindex)
+    context: str = ""  # the digest of all the half reads but candidates and demands (matchindex)
+    code: str = ""  # the code's digest (sources.code_digest): the arrays' term counts are valid for it
     arrays: SideArrays | None = None  # the candidates' collection, regions, fields and forms
 
     def kept(self, demand) -> tuple[np.ndarray, np.ndarray] | None:
@@ -90,19 +93,67 @@ def touched(prior: SideState, count: int, unchanged: set[str], scored: list[np.n
     return mask
 
 
-def earlier_list(previous: list[dict] | None, picked: list[tuple[int, int, float]], ident, unchanged: set[int]
-                 ) -> list[dict] | None:
+def earlier_list(previous: list[dict] | None, picked: list[tuple[int, int, float]], named: list[str],
+                 stable: bool) -> list[dict] | None:
     """The list the computation that left the state made for the same demand or candidate,
-    when it names the same records with the same scores and every demand in it is unchanged:
-    its reasons are then the same too (they read the pair's demand and candidate, the
-    candidates' collection, regions and vocabulary, and all but the demands are the state's
-    key). ident(row, column): the id a recommendation names."""
-    if previous is None or len(previous) != len(picked):
+    when it names the same records (`named`, the ids of the picked pairs' other side) with
+    the same scores and every pair in it is `stable` (its demand unchanged; after an edit to
+    candidates, its candidate too, match_carry.py): its reasons are then the same too (they
+    read the pair's demand and candidate, the candidates' collection, regions and
+    vocabulary, and all but the demands are the state's key)."""
+    if previous is None or len(previous) != len(picked) or not stable:
         return None
-    for item, (row, column, score) in zip(previous, picked):
-        if row not in unchanged or item["id"] != ident(row, column) or item["score"] != round(score, 2):
-            return None
+    if [item["id"] for item in previous] != named:
+        return None
+    if [item["score"] for item in previous] != [round(score, 2) for _row, _column, score in picked]:
+        return None
     return previous
+
+
+def reuse(lists: dict[int, list], before: dict[str, list[dict]], into: dict[str, list[dict]], names: list[str],
+          other: list[str], by_row: bool, stable: Callable[[list[int], list[int]], bool]) -> dict[int, list]:
+    """Each list (of a row's demand when by_row, else of a column's candidate, named
+    names[number]; its items name other[column], or other[row]) that stays as the earlier
+    computation made it (`before`, earlier_list) goes into `into`; returns the others,
+    whose reasons are to be worked out. stable(rows, columns): whether all those pairs are."""
+    rest = {}
+    for number, picked in lists.items():
+        found = before.get(names[number]) if before else None
+        if found is not None:
+            rows = [row for row, _column, _score in picked]
+            columns = [column for _row, column, _score in picked]
+            named = [other[column] for column in columns] if by_row else [other[row] for row in rows]
+            found = earlier_list(found, picked, named, stable(rows, columns))
+        if found is None:
+            rest[number] = picked
+        else:
+            into[names[number]] = found
+    return rest
+
+
+def reverse(key: np.ndarray, count: int, pairs: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
+            wanted: np.ndarray) -> dict[int, list[tuple[int, int, float]]]:
+    """The demands of each wanted candidate (a mask) from the (candidates, demand rows,
+    scores) of the pairs: demands in key counties (`key`, by row) first, then score, then
+    demand id (= row order)."""
+    if not pairs:
+        return {}
+    cands, rows, scores = (np.concatenate([p[i] for p in pairs]) for i in range(3))
+    if not wanted.all():
+        keep = wanted[cands]
+        cands, rows, scores = cands[keep], rows[keep], scores[keep]
+    if not len(cands):  # groups were scored, but no pair reached min_score
+        return {}
+    order = np.lexsort((rows, -scores, ~key[rows], cands))
+    cands, rows, scores = cands[order], rows[order], scores[order]
+    starts = np.flatnonzero(np.r_[True, cands[1:] != cands[:-1]])
+    stops = np.minimum(np.r_[starts[1:], len(cands)], starts + count)
+    out = {}
+    for start, stop in zip(starts.tolist(), stops.tolist()):
+        column = int(cands[start])
+        out[column] = [(row, column, score) for row, score in zip(rows[start:stop].tolist(),
+                                                                   scores[start:stop].tolist())]
+    return out
 
 
 def chosen(row: int, columns: np.ndarray, scores: np.ndarray, count: int) -> list[tuple[int, int, float]]:

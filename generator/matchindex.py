@@ -8,12 +8,13 @@ import datetime as dt
 import hashlib
 import json
 import re
+from itertools import chain
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from . import cachefile
-from .fingerprint import record_digest
+from .fingerprint import record_digests
 from .list_digests import list_digests
 from .match_inputs import is_current, wants_candidates
 from .match_state import SideState
@@ -28,19 +29,27 @@ MATCH_CACHE = "match"  # folder under CACHE_DIR
 TERMS_CACHE = "terms"  # folder under CACHE_DIR: the terms of each text, for every build after the first
 INDEX_PATH = "data/match-index.json"
 SCHEMA_PATH = "data/schema/match-index.schema.json"
-def side_digests(site, today: dt.date, weights: MatchWeights) -> dict[str, str]:
+def side_digests(site, today: dt.date, contexts: dict[str, str]) -> dict[str, str]:
     """For each kind of candidate, everything its half of the index is computed from but
-    the demands: code, weights, date, regions, vocabulary and every field of every candidate
-    of that kind (fingerprint.record_digest, as for the pages: a field added to a record
-    cannot be forgotten here). The offers' half does not read organizations, nor theirs
-    offers, nor offers that are not candidates (closed, full or past their deadline on
-    `today`, which is part of the digest): an edit to one of those leaves the half as it was."""
-    shared = (repr(sorted((r.code, r.level, r.parent, r.key, r.name) for r in site.regions.by_code.values()))
-              + repr(site.vocabulary)).encode()
+    the demands: its context (`contexts`, context_digests) and every field of every candidate of that
+    kind (fingerprint.record_digest, as for the pages: a field added to a record cannot be
+    forgotten here). The offers' half does not read organizations, nor theirs offers, nor
+    offers that are not candidates (closed, full or past their deadline on `today`, which is
+    part of the digest): an edit to one of those leaves the half as it was."""
     records = {"offers": _keyed(site.projects, lambda offer: offer.kind != "demand" and is_current(offer, today)),
                "orgs": _keyed(site.organizations, lambda org: True)}
+    return {kind: hashlib.sha256(context.encode() + b"\0" + records[kind]).hexdigest()
+            for kind, context in contexts.items()}
+
+
+def context_digests(site, today: dt.date, weights: MatchWeights) -> dict[str, str]:
+    """For each kind of candidate, what its half reads but candidates and demands: code,
+    weights, date, regions and vocabulary. A state of the same context but other candidates
+    still gives most lists after an edit to a candidate (match_carry.py)."""
+    shared = (repr(sorted((r.code, r.level, r.parent, r.key, r.name) for r in site.regions.by_code.values()))
+              + repr(site.vocabulary)).encode()
     code = code_digest()
-    return {kind: hashlib.sha256(f"{code}\0{kind}\0{weights}\0{today}\0".encode() + shared + records[kind]).hexdigest()
+    return {kind: hashlib.sha256(f"{code}\0{kind}\0{weights}\0{today}\0".encode() + shared).hexdigest()
             for kind in KINDS}
 
 
@@ -53,9 +62,11 @@ def demands_digest(site, today: dt.date) -> str:
 
 
 def _keyed(records: dict, wanted: Callable[[object], bool]) -> bytes:
-    """Each record `wanted` picks, by key order, as key NUL digest: one text to digest,
-    not one update of a digest per record."""
-    return "".join([f"{key}\0{record_digest(records[key])}" for key in sorted(records) if wanted(records[key])]).encode()
+    """Each record `wanted` picks, by key order, as key NUL digest, NUL between records: one
+    text to digest, not one update of a digest per record (the digests are the ones site.py
+    keeps on each record)."""
+    chosen = [key for key in sorted(records) if wanted(records[key])]
+    return "\0".join(chain.from_iterable(zip(chosen, record_digests([records[key] for key in chosen])))).encode()
 
 
 @dataclass
@@ -87,7 +98,8 @@ def cached_matches(site, today: dt.date, use_cache: bool = True) -> tuple[MatchI
     if not use_cache:
         return compute_matches(site, today, weights), None
     folder = Path(site.root) / CACHE_DIR / MATCH_CACHE
-    sides = side_digests(site, today, weights)
+    contexts = context_digests(site, today, weights)
+    sides = side_digests(site, today, contexts)
     demands = demands_digest(site, today)
     keys = {kind: hashlib.sha256(f"{sides[kind]}\0{demands}".encode()).hexdigest() for kind in KINDS}
     summaries = {kind: _summary(folder, key, kind) for kind, key in keys.items()}
@@ -99,20 +111,27 @@ def cached_matches(site, today: dt.date, use_cache: bool = True) -> tuple[MatchI
         unstored = any(not half.stored for half in texts.halves)
         return _index(weights, halves, texts), (texts.save if unstored else None)
     tokens = TermCache(Path(site.root) / CACHE_DIR / TERMS_CACHE / f"{code_digest()}.pickle")
-    previous = {kind: cachefile.load(folder / f"state-{sides[kind]}") for kind in missing}  # named by its key
+    previous = {kind: cachefile.load(folder / _state_name(kind, sides[kind])) for kind in missing}  # by its key
     previous = {kind: state for kind, state in previous.items() if isinstance(state, SideState)}
-    earlier = {kind: cachefile.load(folder / state.half) for kind, state in previous.items() if state.half}
+    latest = {kind: _latest_state(folder, kind) for kind in missing if kind not in previous}
+    counted = {kind: state.arrays for kind, state in latest.items() if state is not None}
+    former = {kind: state for kind, state in latest.items() if state is not None and state.context == contexts[kind]
+              and state.half}
+    earlier = {kind: cachefile.load(folder / state.half) for kind, state in {**previous, **former}.items()}
     earlier = {kind: half for kind, half in earlier.items() if isinstance(half, Half)}
     computed, states = compute_with_states(site, today, weights, tokenize=tokens.terms, kinds=missing,
-                                           previous=previous,
+                                           previous=previous, former={k: v for k, v in former.items() if k in earlier},
+                                           counted=counted,
                                            earlier={kind: (half.demands, half.candidates)
                                                     for kind, half in earlier.items()})
     for kind in missing:
         halves[kind] = _half(computed, *_HALVES[kind])
         states[kind].half = keys[kind]  # the next build reads this half's lists where they stay
+        states[kind].context, states[kind].code = contexts[kind], code_digest()
     texts = ListTexts([_read_back(halves[kind], kind, folder, keys[kind]) if kind not in missing
                        else HalfTexts(_lists(halves[kind], kind), folder, keys[kind],
-                                      load_summary(folder, previous[kind].half) if kind in earlier else None,
+                                      load_summary(folder, {**previous, **former}[kind].half)
+                                      if kind in earlier else None,
                                       _lists(earlier[kind], kind) if kind in earlier else {})
                        for kind in KINDS])
 
@@ -121,11 +140,28 @@ def cached_matches(site, today: dt.date, use_cache: bool = True) -> tuple[MatchI
         tokens.save()
         for kind in missing:
             cachefile.dump(folder / keys[kind], halves[kind])
-            cachefile.dump(folder / f"state-{sides[kind]}", states[kind])
+            cachefile.dump(folder / _state_name(kind, sides[kind]), states[kind])
         texts.save()
-        _keep_only(folder, set(keys.values()) | {f"state-{side}" for side in sides.values()}
+        _keep_only(folder, set(keys.values()) | {_state_name(kind, side) for kind, side in sides.items()}
                    | {path(folder, key).name for key in keys.values() for path in (texts_path, summary_path)})
     return _index(weights, halves, texts, earlier), store
+
+
+def _state_name(kind: str, side: str) -> str:
+    """The file of the state of a half of `kind` whose side digest is `side`."""
+    return f"state-{kind}-{side}"
+
+
+def _latest_state(folder: Path, kind: str) -> SideState | None:
+    """The state of the kind's half that the cache holds for other candidates or another
+    context (there is one: _keep_only leaves the latest), when this code computed it: its
+    arrays' term counts are then this code's, and in the same context its lists too."""
+    code = code_digest()
+    for path in sorted(folder.glob(_state_name(kind, "*"))):
+        state = cachefile.load(path)
+        if isinstance(state, SideState) and state.code == code and state.arrays is not None:
+            return state
+    return None
 
 
 def _index(weights: MatchWeights, halves: dict[str, "Half | StoredHalf"], texts: ListTexts,

@@ -40,10 +40,11 @@ import numpy as np
 
 from .collector import paused
 from .match_blocks import CountyTexts
-from .match_inputs import (Demands, Side, current_demands, gained_rows, is_current, offer_document,
+from .match_inputs import (Demands, Side, SideArrays, current_demands, gained_rows, is_current, offer_document,
                            org_document, query_rows)
 from .match_reasons import Reasons
-from .match_state import SideState, StateWriter, chosen, earlier_list, touched
+from .match_carry import Carry
+from .match_state import SideState, StateWriter, chosen, reuse, reverse, touched
 from .tokens import GENERIC, terms
 
 KINDS = ("offers", "orgs")  # the kinds of candidate
@@ -92,20 +93,26 @@ def compute_matches(site, today: dt.date, weights: MatchWeights, every_demand: b
 
 def compute_with_states(site, today: dt.date, weights: MatchWeights, every_demand: bool = False, tokenize=terms,
                         kinds: tuple[str, ...] = KINDS, previous: dict[str, SideState] | None = None,
-                        earlier: dict[str, tuple[dict, dict]] | None = None
+                        earlier: dict[str, tuple[dict, dict]] | None = None,
+                        former: dict[str, SideState] | None = None, counted: dict[str, SideArrays] | None = None
                         ) -> tuple[MatchIndex, dict[str, SideState]]:
     """compute_matches, and for each kind what the next build may keep (match_state.py).
     previous: per kind, the state of an earlier computation whose key is this content's;
-    earlier: per kind, the lists that computation made (per demand, per candidate).
+    former: per kind without one, the state of an earlier computation of other candidates
+    of that kind but the same regions, vocabulary, weights, date and code (match_carry.py);
+    earlier: per kind, the lists the computation of either made (per demand, per candidate);
+    counted: per kind, the candidates' arrays of an earlier computation by the same code in
+    any context, whose term counts of unchanged candidates are taken over (bm25_terms.py).
     The collector is paused meanwhile (collector.py): the index is hundreds of thousands
     of small acyclic dicts and lists."""
     with paused():
-        return _compute(site, today, weights, every_demand, tokenize, kinds, previous or {}, earlier or {})
+        return _compute(site, today, weights, every_demand, tokenize, kinds, previous or {}, earlier or {},
+                        former or {}, counted or {})
 
 
 def _compute(site, today: dt.date, weights: MatchWeights, every_demand: bool, tokenize,
-             kinds: tuple[str, ...], previous: dict[str, SideState], earlier: dict[str, tuple[dict, dict]]
-             ) -> tuple[MatchIndex, dict[str, SideState]]:
+             kinds: tuple[str, ...], previous: dict[str, SideState], earlier: dict[str, tuple[dict, dict]],
+             former: dict[str, SideState], counted: dict[str, SideArrays]) -> tuple[MatchIndex, dict[str, SideState]]:
     region_index = {code: number for number, code in enumerate(sorted(site.regions.by_code))}
     field_index = {f.name: number for number, f in enumerate(site.vocabulary.fields)}
     form_index = {name: number for number, name in enumerate(site.vocabulary.forms)}
@@ -114,8 +121,10 @@ def _compute(site, today: dt.date, weights: MatchWeights, every_demand: bool, to
                              offer_document),
                   "orgs": (sorted(site.organizations.values(), key=lambda o: o.id), org_document)}
     kept = {kind: previous[kind].arrays for kind in kinds if kind in previous}
-    sides = {kind: Side(records, lambda records=records, document=document: [document(r, tokenize) for r in records],
-                        region_index, field_index, form_index, kept.get(kind))
+    former = {kind: state for kind, state in former.items() if kind not in previous and state.arrays is not None}
+    counted = {**counted, **{kind: state.arrays for kind, state in former.items()}}
+    sides = {kind: Side(records, lambda record, document=document: document(record, tokenize), region_index,
+                        field_index, form_index, kept.get(kind), counted.get(kind))
              for kind, (records, document) in candidates.items() if kind in kinds}
     result = MatchIndex(weights)
     for demand in demands.records:
@@ -127,29 +136,34 @@ def _compute(site, today: dt.date, weights: MatchWeights, every_demand: bool, to
     for kind, side in sides.items():
         writer = StateWriter()
         prior = previous.get(kind)
-        _match_side(site, kind, side, demands, weights, region_index, result, prior, writer,
-                    earlier.get(kind) if prior is not None else None)
+        if prior is not None:
+            carry = Carry.of_prior(prior, demands)
+        elif kind in former:
+            carry = Carry.of_former(former[kind], demands, side.arrays)
+        else:
+            carry = Carry()
+        _match_side(site, kind, side, demands, weights, region_index, result, carry, writer,
+                    earlier.get(kind) if carry.earlier else None)
         states[kind] = writer.state(side.arrays)
     return result, states
 
 
 def _match_side(site, kind: str, side: Side, demands: Demands, weights: MatchWeights, region_index: dict,
-                result: MatchIndex, prior: SideState | None, writer: StateWriter,
-                earlier: tuple[dict, dict] | None) -> None:
+                result: MatchIndex, carry: Carry, writer: StateWriter, earlier: tuple[dict, dict] | None) -> None:
     """One kind of candidate against every demand, both directions, into result; each
-    demand's eligible pairs into writer. Demands unchanged since `prior` are not scored again,
-    and lists that stay as they were are taken from `earlier` (prior's computation's lists):
-    an unchanged demand's own list always, a candidate's when no demand changed among its
-    pairs before or after (match_state.touched), else when it comes out the same."""
+    demand's eligible pairs into writer. Demands unchanged since a prior state of the same
+    candidates are not scored again (carry.kept), and lists that stay as they were are
+    taken from `earlier` (the lists of the computation carry stems from): an unchanged
+    demand's own list always, a candidate's when no demand changed among its pairs before
+    or after (match_state.touched), else when it comes out the same (match_state.earlier_list;
+    after an edit to candidates, match_carry.py)."""
     into_demands = result.demand_offers if kind == "offers" else result.demand_orgs
     into_candidates = result.offer_demands if kind == "offers" else result.org_demands
     before_demands, before_candidates = earlier if earlier is not None else ({}, {})
-    kept = {row: prior.kept(demands.records[row]) for group in demands.groups.values() for row in group} \
-        if prior is not None else {}
-    unchanged = {row for row, found in kept.items() if found is not None}  # rows kept from prior
-    term_rows = query_rows(side, demands, None if prior is None else set(kept) - unchanged)
+    kept = carry.kept
+    term_rows = query_rows(side, demands, None if carry.prior is None else set(kept) - set(carry.found))
     selves = np.zeros(len(demands.records))  # each demand scored here: its score against itself
-    scoring = sorted(row for group in demands.groups.values() for row in group if row not in unchanged)
+    scoring = sorted(row for group in demands.groups.values() for row in group if row not in carry.found)
     selves[scoring] = side.collection.self_scores([demands.documents[row] for row in scoring], GENERIC)
     forward: dict[int, list[tuple[int, int, float]]] = {}
     pairs: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
@@ -158,7 +172,7 @@ def _match_side(site, kind: str, side: Side, demands: Demands, weights: MatchWei
     for (county, field_number), group in sorted(demands.groups.items()):
         rows = []
         for row in group:
-            if row not in unchanged:
+            if row not in carry.found:
                 rows.append(row)
                 continue
             columns, scores = kept[row]
@@ -194,16 +208,21 @@ def _match_side(site, kind: str, side: Side, demands: Demands, weights: MatchWei
         at_rows, at_columns = np.nonzero(eligible)
         pairs.append((candidates[at_columns], rows_a[at_rows], score[at_rows, at_columns]))
         scored.append(pairs[-1][0])
-    changed = touched(prior, len(side.ids), {demands.records[row].id for row in unchanged}, scored) \
-        if prior is not None else np.ones(len(side.ids), dtype=bool)
+    if carry.prior is not None:
+        changed = touched(carry.prior, len(side.ids), {demands.records[row].id for row in carry.found}, scored)
+    else:
+        changed = np.ones(len(side.ids), dtype=bool)
     changed |= np.array([ident not in before_candidates for ident in side.ids], dtype=bool)
     for column in np.flatnonzero(~changed).tolist():  # no pair of theirs changed: their earlier list
         into_candidates[side.ids[column]] = before_candidates[side.ids[column]]
-    backward = _reverse(side, demands, weights.count, pairs, changed)
-    backward = _reuse(backward, before_candidates if unchanged else {}, into_candidates,
-                      lambda column: side.ids[column], lambda row, _column: demands.records[row].id, unchanged)
+    backward = reverse(demands.key, weights.count, pairs, changed)
+    demand_ids = [demand.id for demand in demands.records]
+    forward = reuse(forward, before_demands if carry.former else {}, into_demands, demand_ids, side.ids, True,
+                    carry.stable_pairs)
+    backward = reuse(backward, before_candidates if carry.unchanged else {}, into_candidates, side.ids, demand_ids,
+                     False, carry.stable_pairs)
     picked = {(r, c) for chosen_ in list(forward.values()) + list(backward.values()) for r, c, _s in chosen_}
-    if prior is not None:
+    if carry.prior is not None:
         term_rows = query_rows(side, demands, {r for r, _c in picked})
     reasons = Reasons(site, demands, side, _level)
     reasons.prepare(picked, term_rows, gained_rows(side, demands))
@@ -213,21 +232,6 @@ def _match_side(site, kind: str, side: Side, demands: Demands, weights: MatchWei
         if candidate_id not in into_candidates:
             into_candidates[candidate_id] = [reasons.recommendation(r, c, score, backward=True)
                                              for r, c, score in backward.get(column, [])]
-
-
-def _reuse(lists: dict[int, list], before: dict[str, list[dict]], into: dict[str, list[dict]], name_of,
-           ident, unchanged: set[int]) -> dict[int, list]:
-    """Each list (by row or column, named name_of(number)) that stays as the earlier
-    computation made it (`before`, match_state.earlier_list) goes into `into`; returns the
-    others, whose reasons are to be worked out."""
-    rest = {}
-    for number, picked in lists.items():
-        found = earlier_list(before.get(name_of(number)), picked, ident, unchanged) if before else None
-        if found is None:
-            rest[number] = picked
-        else:
-            into[name_of(number)] = found
-    return rest
 
 
 def _candidates(site, side: Side, county: str, field_number: int, region_index: dict[str, int]):
@@ -261,30 +265,6 @@ def _exclude_takers(eligible: np.ndarray, rows: list[int], records: list, side: 
 def _position(ids: list[str], wanted: str) -> int | None:
     at = bisect_left(ids, wanted)
     return at if at < len(ids) and ids[at] == wanted else None
-
-
-def _reverse(side: Side, demands: Demands, count: int, pairs: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
-             wanted: np.ndarray) -> dict[int, list[tuple[int, int, float]]]:
-    """The demands of each wanted candidate (a mask): key counties first, then score, then
-    demand id (= row order)."""
-    if not pairs:
-        return {}
-    cands, rows, scores = (np.concatenate([p[i] for p in pairs]) for i in range(3))
-    if not wanted.all():
-        keep = wanted[cands]
-        cands, rows, scores = cands[keep], rows[keep], scores[keep]
-    if not len(cands):  # groups were scored, but no pair reached min_score
-        return {}
-    order = np.lexsort((rows, -scores, ~demands.key[rows], cands))
-    cands, rows, scores = cands[order], rows[order], scores[order]
-    starts = np.flatnonzero(np.r_[True, cands[1:] != cands[:-1]])
-    stops = np.minimum(np.r_[starts[1:], len(cands)], starts + count)
-    out = {}
-    for start, stop in zip(starts.tolist(), stops.tolist()):
-        column = int(cands[start])
-        out[column] = [(row, column, score) for row, score in zip(rows[start:stop].tolist(),
-                                                                   scores[start:stop].tolist())]
-    return out
 
 
 def _level(site, county_code: str | None, named: list[str]):

@@ -32,9 +32,8 @@ def sample():
     demands = current_demands(site, today, field_index, form_index, True)
     offers = sorted(site.offers, key=lambda o: o.id)
     orgs = sorted(site.organizations.values(), key=lambda o: o.id)
-    sides = {"offers": Side(offers, lambda: [offer_document(o) for o in offers], region_index, field_index,
-                            form_index),
-             "orgs": Side(orgs, lambda: [org_document(o) for o in orgs], region_index, field_index, form_index)}
+    sides = {"offers": Side(offers, offer_document, region_index, field_index, form_index),
+             "orgs": Side(orgs, org_document, region_index, field_index, form_index)}
     return site, region_index, demands, sides
 
 

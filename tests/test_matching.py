@@ -350,8 +350,8 @@ def test_after_demand_edits_only_the_edited_demands_are_scored_again(tmp_path, m
     monkeypatch.setattr(Reasons, "recommendation",
                         lambda self, *a, **k: explained.append(1) or real_recommendation(self, *a, **k))
     collections = []
-    real_collection = match_inputs.build_collection
-    monkeypatch.setattr(match_inputs, "build_collection", lambda *a: collections.append(1) or real_collection(*a))
+    real_collection = match_inputs.collection_of
+    monkeypatch.setattr(match_inputs, "collection_of", lambda *a: collections.append(1) or real_collection(*a))
     for edit in edits:
         text = path.read_text(encoding="utf-8")
         assert edit(text) != text
