@@ -200,11 +200,15 @@ class OutputState:
 def prepare_spare(output: Path) -> bool:
     """For `zhuanlan serve`, while the editor reads the pages: link the spare that the next
     build would otherwise link while it loads (a few seconds for the provincial site), so
-    that the first saved change is rebuilt as fast as the later ones. True if one was linked."""
+    that the first saved change is rebuilt as fast as the later ones. True if one was linked;
+    a spare that cannot be linked (a full disk) only costs the next build that time."""
     if not os.path.isdir(output):
         return False
-    with OutputState(output) as state:
-        return not state.has_sealed_spare() and state.link_spare() is not None
+    try:
+        with OutputState(output) as state:
+            return not state.has_sealed_spare() and state.link_spare() is not None
+    except OSError:  # what was half made is a work folder, swept by the next build
+        return False
 
 
 def worth_keeping(renewed: int, fingerprinted: int) -> bool:

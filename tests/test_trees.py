@@ -90,6 +90,24 @@ def test_after_a_build_that_changed_most_of_the_site_the_next_one_links_a_fresh_
     assert (state / "spare").is_dir() and (state / "spare.seal").is_file()  # an edit's retired output is kept
 
 
+def test_a_spare_the_preview_cannot_link_costs_the_next_build_time_not_the_preview(sample, tmp_path, monkeypatch):
+    """`zhuanlan serve` links a missing spare while the editor reads; a disk that refuses
+    (full, say) must not stop the preview, and the next build still comes out whole."""
+    site, out = sample
+    state = trees.state_folder(out)
+    (state / "spare.seal").unlink()  # no sealed spare: the preview would link one
+
+    def refuse(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(trees, "write_seal", refuse)
+        assert trees.prepare_spare(out) is False
+    edit_offer(site, "乡村互助养老服务站护理员培训")
+    assert run_cli("build", "--site", str(site), "--output", str(out))[0] == 0
+    assert tree(out) == fresh(site, tmp_path / "fresh")
+
+
 def test_a_retired_output_is_worth_keeping_as_a_spare_while_at_most_a_quarter_of_it_was_renewed():
     assert trees.worth_keeping(0, 100) and trees.worth_keeping(25, 100)
     assert not trees.worth_keeping(26, 100) and not trees.worth_keeping(100, 100)
