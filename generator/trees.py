@@ -93,14 +93,17 @@ class OutputState:
         self._lock = None
 
     def _sweep(self) -> None:
-        """Work folders and files of an interrupted run: deleted (folders in the background)."""
-        leftovers = [path for path in self.folder.iterdir() if path.name not in KEEP]
-        folders = [path for path in leftovers if path.is_dir() and not path.is_symlink()]
-        for path in leftovers:
-            if path not in folders:
-                path.unlink()
-        for path in folders:
-            self.retire(path)
+        """Work folders and files of an interrupted run: deleted (folders in the background).
+        Among them may be folders an earlier build is still deleting in the background: one
+        gone by the time it is moved is passed over."""
+        for path in sorted(path for path in self.folder.iterdir() if path.name not in KEEP):
+            try:
+                if path.is_dir() and not path.is_symlink():
+                    self.retire(path)
+                else:
+                    path.unlink()
+            except FileNotFoundError:
+                continue
 
     def output_seal(self) -> Seal | None:
         """The output's seal, if the output is still the sealed tree (its files are
@@ -129,7 +132,11 @@ class OutputState:
     def retire(self, path: Path) -> None:
         """Move path out of the way at once; delete it in the background."""
         retired = Path(tempfile.mkdtemp(prefix="old-", dir=self.folder))
-        os.replace(path, retired / "tree")
+        try:
+            os.replace(path, retired / "tree")
+        except OSError:
+            os.rmdir(retired)
+            raise
         discard(retired)
 
     def swap_in(self, staging: Path, seal: Seal, carried: bool, keep_retired: bool = True) -> None:

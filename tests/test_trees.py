@@ -108,6 +108,19 @@ def test_a_spare_the_preview_cannot_link_costs_the_next_build_time_not_the_previ
     assert tree(out) == fresh(site, tmp_path / "fresh")
 
 
+def test_a_leftover_whose_background_deletion_ends_meanwhile_does_not_stop_the_next_build(sample, monkeypatch):
+    """A build deletes the tree it retires in the background; the next build, sweeping the
+    hidden folder, may list that folder just before its deletion ends. It is passed over."""
+    _site, out = sample
+    state = trees.state_folder(out)
+    listed = trees.Path.iterdir
+    monkeypatch.setattr(trees.Path, "iterdir",
+                        lambda folder: [*listed(folder), folder / "old-gone"] if folder == state else listed(folder))
+    with trees.OutputState(out):
+        pass
+    assert [name for name in os.listdir(state) if name.startswith("old-")] == []  # no empty folder left either
+
+
 def test_a_retired_output_is_worth_keeping_as_a_spare_while_at_most_a_quarter_of_it_was_renewed():
     assert trees.worth_keeping(0, 100) and trees.worth_keeping(25, 100)
     assert not trees.worth_keeping(26, 100) and not trees.worth_keeping(100, 100)
