@@ -42,8 +42,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .forking import forked_map
-from .seal import Inspection, Seal, ancestors, file_stamp, inspect, parent, read_seal, stamp_folders, write_seal
+from .seal import Inspection, Seal, inspect, read_seal, stamp_folders, write_seal
+from .spare_links import link_tree
 
 try:
     import fcntl
@@ -228,46 +228,6 @@ def worth_keeping(renewed: int, fingerprinted: int) -> bool:
     the output, 3-5 s for an edit). Rendering a page costs about ten links: beyond a
     quarter of the site, linking costs less."""
     return renewed * 4 <= fingerprinted
-
-
-LINKS_PER_WORKER = 5000  # below this many files, one process links them all
-
-
-def link_tree(source: Path, seal: Seal, target: Path, workers: int = 2) -> Seal:
-    """Hard-link source's files that are as sealed into the empty folder target; its seal.
-    The files are shared among `workers` forked processes when there are many: the links and
-    folders are kernel work (92,000 files and 48,000 folders took 7 s in one process while the
-    build waited), and the files of one folder go to one process, in sorted order."""
-    names = sorted(seal.files)
-    count = workers if workers > 1 and len(names) >= LINKS_PER_WORKER * workers else 1
-    share = -(-len(names) // count)
-    parts = forked_map(lambda number: _link_files(source, seal, target, names[number * share:(number + 1) * share]),
-                       count, count)
-    made = Seal()
-    for files, folders in parts:
-        made.files.update(files)
-        made.folders.update(folders)
-    made.folders = stamp_folders(target, made.folders or [""])
-    return made
-
-
-def _link_files(source: Path, seal: Seal, target: Path, names: list[str]) -> tuple[dict, dict]:
-    """Link these files of source that are as sealed into target: (their stamps, the folders made)."""
-    files: dict = {}
-    folders: dict = {}
-    for relative in names:
-        old = os.path.join(source, relative)
-        try:
-            if file_stamp(os.lstat(old)) != seal.files[relative]:
-                continue
-            if parent(relative) not in folders:
-                os.makedirs(os.path.join(target, parent(relative)), exist_ok=True)  # another process may make it too
-                folders.update(dict.fromkeys(ancestors(relative)))
-            os.link(old, os.path.join(target, relative))
-        except OSError:  # gone meanwhile, or links not allowed: the next build writes it
-            continue
-        files[relative] = seal.files[relative]
-    return files, folders
 
 
 def exchange(first: Path, second: Path) -> bool:

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from generator import build_stages, trees
+from generator import build_stages, spare_links, trees
 from generator.pelican_content import PelicanFailed
 from generator.seal import inspect, read_seal, write_seal
 from generator.writer import TreeWriter
@@ -315,7 +315,7 @@ def test_a_damaged_spare_seal_costs_time_not_correctness(sample, tmp_path):
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_the_spare_is_linked_from_the_output_by_one_or_two_processes_alike(tmp_path, monkeypatch, workers):
-    monkeypatch.setattr(trees, "LINKS_PER_WORKER", 1)  # share even a few files among the workers
+    monkeypatch.setattr(spare_links, "LINKS_PER_WORKER", 1)  # share even a few files among the workers
     source = tmp_path / "out"
     names = [f"{folder}/{page}/index.html" for folder in ("demands", "offers", "orgs") for page in "abcd"]
     writer = TreeWriter(trees.Staging(source))
@@ -323,7 +323,7 @@ def test_the_spare_is_linked_from_the_output_by_one_or_two_processes_alike(tmp_p
         writer.write(name, name.encode())
     seal = writer.seal()
     (source / "offers/b/index.html").write_text("edited by hand", encoding="utf-8")  # not as sealed: not linked
-    made = trees.link_tree(source, seal, tmp_path / "spare", workers=workers)
+    made = spare_links.link_tree(source, seal, tmp_path / "spare", workers=workers)
     linked = sorted(set(seal.files) - {"offers/b/index.html"})
     assert sorted(made.files) == linked and made.files == {name: seal.files[name] for name in linked}
     assert all((tmp_path / "spare" / name).stat().st_ino == (source / name).stat().st_ino for name in linked)
