@@ -19,17 +19,16 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .fingerprint import record_digest
-from .match_inputs import SideArrays
+from .fingerprint import record_digests
+from .match_inputs import SideArrays, same_records
 from .match_state import SideState
 
 
 def stable_candidates(former: SideArrays, now: SideArrays) -> np.ndarray:
     """A mask of now's candidates: the same record as one of former's, its terms in the
     same order by weight."""
-    at = {ident: number for number, ident in enumerate(former.ids)}
-    pairs = [(number, at.get(ident)) for number, ident in enumerate(now.ids)]
-    pairs = [(new, old) for new, old in pairs if old is not None and former.digests[old] == now.digests[new]]
+    pairs = [(new, old) for new, old in enumerate(same_records(former.ids, former.digests, now.ids, now.digests))
+             if old is not None]
     stable = np.zeros(len(now.ids), dtype=bool)
     if not pairs:
         return stable
@@ -82,8 +81,8 @@ def _by_weight(owner: np.ndarray, weights: np.ndarray) -> np.ndarray:
 
 def unchanged_demands(former_ids: list[str], former_digests: list[str], records: list) -> set[int]:
     """The rows of `records` (demands) that are the very records an earlier computation scored."""
-    at = dict(zip(former_ids, former_digests))
-    return {row for row, demand in enumerate(records) if at.get(demand.id) == record_digest(demand)}
+    found = same_records(former_ids, former_digests, [demand.id for demand in records], record_digests(records))
+    return {row for row, number in enumerate(found) if number is not None}
 
 
 @dataclass

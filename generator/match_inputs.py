@@ -11,7 +11,7 @@ import numpy as np
 
 from .bm25 import Collection, collection_of
 from .bm25_terms import TermRows, carried, term_rows
-from .fingerprint import record_digest
+from .fingerprint import record_digests
 from .projects import takes_candidates
 from .tokens import GENERIC, terms
 
@@ -81,6 +81,16 @@ class Side:
         return mask
 
 
+def same_records(former_ids: list[str], former_digests: list[str], ids: list[str], digests: list[str]
+                 ) -> list[int | None]:
+    """For each record (ids, digests: record_digest), its number among an earlier
+    computation's (former_ids, former_digests) when it is the very same record, else None."""
+    at = {ident: number for number, ident in enumerate(former_ids)}
+    found = [at.get(ident) for ident in ids]
+    return [number if number is not None and former_digests[number] == digest else None
+            for number, digest in zip(found, digests)]
+
+
 def _arrays(records: list, document: Callable[[object], dict], region_index: dict[str, int],
             fields: dict[str, int], forms: dict[str, int], former: SideArrays | None) -> SideArrays:
     naming: dict[int, list[int]] = {}
@@ -96,12 +106,9 @@ def _arrays(records: list, document: Callable[[object], dict], region_index: dic
         for name in record.forms:
             if name in forms:
                 form_rows[number, forms[name]] = 1.0
-    ids, digests = [r.id for r in records], [record_digest(r) for r in records]
+    ids, digests = [r.id for r in records], record_digests(records)
     if former is not None and former.rows is not None:
-        at = {ident: number for number, ident in enumerate(former.ids)}
-        sources = [at.get(ident) for ident in ids]
-        sources = [source if source is not None and former.digests[source] == digest else None
-                   for source, digest in zip(sources, digests)]
+        sources = same_records(former.ids, former.digests, ids, digests)
         rows = carried(former.rows, sources, [document(r) if source is None else None
                                               for r, source in zip(records, sources)], FIELDS)
     else:

@@ -119,9 +119,10 @@ def cached_matches(site, today: dt.date, use_cache: bool = True) -> tuple[MatchI
               and state.half}
     earlier = {kind: cachefile.load(folder / state.half) for kind, state in {**previous, **former}.items()}
     earlier = {kind: half for kind, half in earlier.items() if isinstance(half, Half)}
+    former = {kind: state for kind, state in former.items() if kind in earlier}  # what it gives is its lists
+    stems = {**previous, **former}  # the state whose computation made each kind's earlier lists
     computed, states = compute_with_states(site, today, weights, tokenize=tokens.terms, kinds=missing,
-                                           previous=previous, former={k: v for k, v in former.items() if k in earlier},
-                                           counted=counted,
+                                           previous=previous, former=former, counted=counted,
                                            earlier={kind: (half.demands, half.candidates)
                                                     for kind, half in earlier.items()})
     for kind in missing:
@@ -130,8 +131,7 @@ def cached_matches(site, today: dt.date, use_cache: bool = True) -> tuple[MatchI
         states[kind].context, states[kind].code = contexts[kind], code_digest()
     texts = ListTexts([_read_back(halves[kind], kind, folder, keys[kind]) if kind not in missing
                        else HalfTexts(_lists(halves[kind], kind), folder, keys[kind],
-                                      load_summary(folder, {**previous, **former}[kind].half)
-                                      if kind in earlier else None,
+                                      load_summary(folder, stems[kind].half) if kind in earlier else None,
                                       _lists(earlier[kind], kind) if kind in earlier else {})
                        for kind in KINDS])
 

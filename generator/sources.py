@@ -7,6 +7,7 @@ nothing else can make an entry stale.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import shutil
@@ -26,8 +27,11 @@ from .yamlread import MAX_BYTES, decode, human_size, parse
 CACHE_DIR = ".zhuanlan-cache"
 
 
+@functools.cache
 def code_digest() -> str:
-    """A digest of this package's source: any change to the code starts a fresh cache."""
+    """A digest of this package's source: any change to the code starts a fresh cache.
+    Made once per process (a build asked for it up to eight times, reading every source
+    file each time): the code that runs is the code imported when the process started."""
     digest = hashlib.sha256()
     for path in sorted(Path(__file__).resolve().parent.glob("*.py")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())

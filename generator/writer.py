@@ -93,10 +93,11 @@ class TreeWriter:
                 folder = folder.parent
             target.parent.mkdir(parents=True, exist_ok=True)
 
-    def sealed_previous(self, relative: str) -> str | None:
-        """The output's file at relative, if it is still the file its build wrote."""
+    def sealed_previous(self, relative: str, size: int | None = None) -> str | None:
+        """The output's file at relative, if it is still the file its build wrote (and, when
+        `size` is given, was sealed at that size: one of another size holds other bytes)."""
         sealed = self.previous_seal.files.get(relative)
-        if self.previous is None or sealed is None:
+        if self.previous is None or sealed is None or (size is not None and sealed[1] != size):
             return None
         old = os.path.join(self.previous, relative)
         try:
@@ -121,8 +122,7 @@ class TreeWriter:
         if present is not None and present[1] == size and _read(target) == data:
             self.keep(relative)
             return
-        sealed = self.previous_seal.files.get(relative)
-        old = self.sealed_previous(relative) if sealed is not None and sealed[1] == size else None
+        old = self.sealed_previous(relative, size)
         if old is not None and _read(old) == data and self._link(old, target, relative):
             return
         self._clear(target, relative)
