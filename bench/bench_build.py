@@ -19,6 +19,7 @@ that code, in the same run, for a before/after comparison.
 from __future__ import annotations
 
 import argparse
+import fcntl
 import hashlib
 import os
 import shutil
@@ -90,20 +91,29 @@ def row(name: str, result: dict, pages: int) -> str:
             f"{ms:10.2f}  exit {result['exit']}  load {result['load'][0]:.1f}→{result['load'][1]:.1f}")
 
 
-def settle(work: Path, limit: float = 300) -> None:
-    """Wait until the retired outputs that builds delete in the background are gone, so
-    that no run pays for the previous one's deletions."""
-    deadline = time.monotonic() + limit
+def settle(work: Path, limit: float = 300) -> float:
+    """Wait until the retired outputs that builds delete in the background are gone, and
+    no process holds an output's lock (the spare `zhuanlan build` links after a full
+    build, in the background), so that no run pays for the previous one's background
+    work; the seconds waited."""
+    start = time.monotonic()
+    deadline = start + limit
     while time.monotonic() < deadline and (any(work.glob(".old-*")) or any(work.glob(".*.zhuanlan/old-*"))):
         time.sleep(0.5)
+    for lock in work.glob(".*.zhuanlan/lock"):
+        with open(lock, "a+b") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)  # released on close
+    return time.monotonic() - start
 
 
 def measured(cmd: list[str], timeout: float, **kwargs) -> dict:
-    """run_measured, with the 1-minute load average before and after."""
-    settle(Path(cmd[cmd.index("--output") + 1]).parent if "--output" in cmd else Path(kwargs.get("cwd", ".")))
+    """run_measured, with the 1-minute load average before and after, and the seconds
+    waited for earlier builds' background work before it."""
+    waited = settle(Path(cmd[cmd.index("--output") + 1]).parent if "--output" in cmd else Path(kwargs.get("cwd", ".")))
     before = os.getloadavg()[0]
     result = run_measured(cmd, timeout, **kwargs)
     result["load"] = (before, os.getloadavg()[0])
+    result["waited"] = waited
     return result
 
 
@@ -195,6 +205,8 @@ def main() -> int:
             print(row(f"before: build, edit {number}", result, earlier["pages"]))
     print(row("zhuanlan build, cold", cold, pages))
     print(row("zhuanlan build, first edit", edit, pages))
+    print(f"  (before it, the bench waited {edit['waited']:.1f} s more, after reading the output's digests and"
+          f" editing, for the spare linked in the background after the cold build)")
     for number, result in enumerate(steady, 2):
         print(row(f"zhuanlan build, edit {number}", result, pages))
     for number, record in enumerate(runs["records"], 1):

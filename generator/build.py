@@ -20,8 +20,10 @@ Read top to bottom, a build is:
   5. the sitemap and the manifest; files the site no longer has are deleted;
   6. swap the staging tree in for the output (one atomic exchange) — only now does the
      output change; the old output becomes the next build's spare (unless this build
-     changed most of the site: the next one links a fresh spare). A build that fails
-     keeps its staging tree as the spare, trusted only as far as it was when taken.
+     changed most of the site, or there was none: then, for a large site, a detached
+     process links a fresh spare from the output after the build returns, holding the
+     lock until it is done). A build that fails keeps its staging tree as the spare,
+     trusted only as far as it was when taken.
 
 Steps 2 to 5 are in build_stages.py. This module imports only what steps 1 and 6 need, so
 that the forked process checking the spare starts before the stages' modules (numpy,
@@ -70,14 +72,24 @@ def load(site_dir: Path):
     return load_site(site_dir)
 
 
-def build_site(site_dir: Path, output: Path, siteurl: str | None, workers: int = 2) -> int:
+def _link_spare_later(state: OutputState, files: int) -> None:
     try:
-        return _build_site(site_dir, output, siteurl, workers)
+        state.link_spare_later(files)
+    except OSError:  # no process to spare: the next build links it while it loads
+        pass
+
+
+def build_site(site_dir: Path, output: Path, siteurl: str | None, workers: int = 2,
+               link_spare_after: bool = False) -> int:
+    """Build the site; with `link_spare_after` (`zhuanlan build`), a large output left
+    without a spare gets one linked in the background after the build returns (step 6)."""
+    try:
+        return _build_site(site_dir, output, siteurl, workers, link_spare_after)
     finally:
         gc.unfreeze()  # what the build froze is the collector's again (`zhuanlan serve` builds many times)
 
 
-def _build_site(site_dir: Path, output: Path, siteurl: str | None, workers: int) -> int:
+def _build_site(site_dir: Path, output: Path, siteurl: str | None, workers: int, link_spare_after: bool) -> int:
     refusal = check_output_folder(site_dir, output)
     if refusal:
         print(f"错误：{refusal}", file=sys.stderr)
@@ -101,6 +113,8 @@ def _build_site(site_dir: Path, output: Path, siteurl: str | None, workers: int)
             seal, counts = write_site(site, state, staging, siteurl, workers, previous_seal)
             state.swap_in(staging.root, seal, carried=previous_seal is not None,
                           keep_retired=worth_keeping(counts.renewed, counts.fingerprinted))
+            if link_spare_after:
+                _link_spare_later(state, len(seal.files))
         except PelicanFailed as exc:
             print(f"错误：Pelican 生成内容页面时报告了问题，网站没有生成，原有输出保持不变。\n{exc}", file=sys.stderr)
             return 1

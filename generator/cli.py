@@ -100,7 +100,7 @@ def run_build(args) -> int:
         print(f"错误：找不到内容仓库目录 {site_dir}。", file=sys.stderr)
         return 2
     output = args.output or site_dir / "output"
-    return build_site(site_dir, output, args.siteurl)
+    return build_site(site_dir, output, args.siteurl, link_spare_after=True)
 
 
 def run_new(args) -> int:

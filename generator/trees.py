@@ -27,10 +27,13 @@ spare behind, only a work folder that the next build sweeps. Files of the output
 the spare share inodes (unchanged files are hard-linked), so nothing ever writes into an
 existing file: files are unlinked and created anew.
 
-A build that finds no sealed spare (the first build on an output left none, or it was
-discarded) links one from the output while it loads the content (in its forked process):
-folders are created and files linked, never copied, which costs a few seconds for the
-provincial site, once, and nothing for an output built only once (a CI job).
+Linking a spare: folders are created and the output's files linked, never copied, which
+costs a few seconds for the provincial site. `zhuanlan build` does it after a build that
+leaves no sealed spare (the output's first build, or one that changed most of the site),
+in a detached process that holds the lock until it is done (`link_spare_later`; only for
+a large output); `zhuanlan serve` does it while the editor reads. A build that still
+finds none (the spare was discarded, or the detached process was stopped) links one
+while it loads the content, in its forked process.
 """
 from __future__ import annotations
 
@@ -42,8 +45,9 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .background import detached
 from .seal import Inspection, Seal, inspect, read_seal, stamp_folders, write_seal
-from .spare_links import link_tree
+from .spare_links import LINKS_PER_WORKER, link_tree
 
 try:
     import fcntl
@@ -51,6 +55,8 @@ except ImportError:  # not on Windows: builds there take no lock
     fcntl = None
 
 MANIFEST = ".zhuanlan-output"  # in every built tree: marks it as ours, and holds its fingerprints (fingerprint.py)
+WAITING = "同一输出目录正被另一次生成（或上次生成后在后台准备下次生成所需的文件）占用，等待其结束……"
+LINK_LATER_FROM = 2 * LINKS_PER_WORKER  # files: an output this large gets its spare linked after the build
 KEEP = frozenset({"lock", "spare", "output.seal", "spare.seal", "rows.cache", "search.state"})
 
 
@@ -83,7 +89,7 @@ class OutputState:
             try:
                 fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
-                print("等待同一输出目录上正在进行的生成结束……", file=sys.stderr)
+                print(WAITING, file=sys.stderr, flush=True)
                 fcntl.flock(self._lock, fcntl.LOCK_EX)
         self._sweep()
         return self
@@ -175,9 +181,8 @@ class OutputState:
 
     def spare_for_build(self) -> Inspection | None:
         """What of the spare this build can trust (None: nothing). When there is no sealed
-        spare (the output's first build left none, or it was discarded), one is linked from
-        the output now, in the forked process beside loading: a build does not end with
-        work for a next build that may never come (a CI job builds once)."""
+        spare (none was linked after the previous build, or it was discarded), one is
+        linked from the output now, in the forked process beside loading."""
         if self.has_sealed_spare():
             seal = read_seal(self.folder / "spare.seal")
             spare = self.folder / "spare"
@@ -199,6 +204,23 @@ class OutputState:
         write_seal(self.folder / "spare.seal", made)
         os.replace(work, spare)
         return made
+
+    def link_spare_later(self, files: int) -> bool:
+        """After a build that leaves no sealed spare (the output's first build, or one that
+        renewed most of the site): link one in a detached process, which goes on holding
+        this build's lock until it is done (a build started meanwhile waits for it, as for
+        a build), so that the next build finds it ready instead of linking it while it
+        loads (92,000 files: 3-5 s that the first edit after a full build waited for). Only
+        for an output of many `files` (a small one is linked in a moment); True if started."""
+        if self.has_sealed_spare() or files < LINK_LATER_FROM:
+            return False
+
+        def link() -> None:
+            try:
+                self.link_spare()
+            except OSError:  # what was half made is a work folder, swept by the next build
+                pass
+        return detached(link, keep=self._lock.fileno() if self._lock is not None else None)
 
     def has_sealed_spare(self) -> bool:
         return os.path.lexists(self.folder / "spare") and (self.folder / "spare.seal").is_file()
@@ -254,19 +276,5 @@ def remove(path: Path) -> None:
 def discard(folder: Path) -> None:
     """Delete a folder in a detached process (tens of thousands of files take seconds to
     unlink), so that the build does not wait; one left half-deleted is swept next time."""
-    if not hasattr(os, "fork"):
+    if not detached(lambda: shutil.rmtree(folder, ignore_errors=True)):
         shutil.rmtree(folder, ignore_errors=True)
-        return
-    pid = os.fork()
-    if pid == 0:  # child: detach, and let a grandchild do the work
-        try:
-            os.setsid()
-            if os.fork() == 0:
-                try:
-                    os.closerange(3, os.sysconf("SC_OPEN_MAX"))  # the build's lock among them
-                    shutil.rmtree(folder, ignore_errors=True)
-                finally:
-                    os._exit(0)
-        finally:
-            os._exit(0)
-    os.waitpid(pid, 0)

@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -12,7 +13,7 @@ from generator import build_stages, spare_links, trees
 from generator.pelican_content import PelicanFailed
 from generator.seal import inspect, read_seal, write_seal
 from generator.writer import TreeWriter
-from support import copy_sample_site, run_cli
+from support import REPO, copy_sample_site, run_cli
 
 
 def tree(folder):
@@ -51,9 +52,10 @@ def fresh(site, folder):
     return tree(folder)
 
 
-def test_a_build_leaves_no_work_for_a_next_one_that_may_never_come(tmp_path):
-    """A CI job builds once: the first build on an output links no spare; the next build
-    links one from the output while it loads, and is as a fresh build."""
+def test_a_small_sites_first_build_links_no_spare_the_next_build_links_one_while_it_loads(tmp_path):
+    """Below trees.LINK_LATER_FROM files, linking a spare takes a moment: the first build on
+    an output leaves none behind; the next build links one from the output while it
+    loads, and is as a fresh build."""
     site = copy_sample_site(tmp_path / "site")
     out = tmp_path / "out"
     assert run_cli("build", "--site", str(site), "--output", str(out))[0] == 0
@@ -63,6 +65,47 @@ def test_a_build_leaves_no_work_for_a_next_one_that_may_never_come(tmp_path):
     assert run_cli("build", "--site", str(site), "--output", str(out))[0] == 0
     assert tree(out) == fresh(site, tmp_path / "fresh")
     assert (state / "spare").is_dir() and (state / "spare.seal").is_file()  # the output it replaced
+
+
+def test_a_large_outputs_spare_is_linked_after_the_build_by_a_process_that_holds_the_lock(tmp_path, monkeypatch):
+    """After `zhuanlan build` leaves a large output without a spare (its first build), a
+    detached process links one, holding the build's lock until it is done: a build (or
+    anything that takes the lock) started meanwhile waits; the next build finds the spare
+    ready, links nothing itself, keeps the unchanged pages' files, and is as a fresh build."""
+    monkeypatch.setattr(trees, "LINK_LATER_FROM", 1)  # the sample site counts as large
+    linked = trees.link_tree
+
+    def slow_link(*args, **kwargs):
+        time.sleep(1)  # were the lock let go, the check below would come first
+        return linked(*args, **kwargs)
+
+    monkeypatch.setattr(trees, "link_tree", slow_link)
+    site = copy_sample_site(tmp_path / "site")
+    out = tmp_path / "out"
+    assert run_cli("build", "--site", str(site), "--output", str(out))[0] == 0
+    with trees.OutputState(out) as state:  # waits for the detached process
+        assert state.has_sealed_spare()
+    spare = state.folder / "spare"
+    assert tree(spare) == tree(out)
+    page = "policies/sample-provincial-plan/index.html"  # not one the offer's edit changes
+    inode = (out / page).stat().st_ino
+    assert (spare / page).stat().st_ino == inode  # linked, not copied
+    monkeypatch.setattr(trees, "link_tree", None)  # the next build must not link one itself
+    edit_offer(site, "乡村互助养老服务站护理员培训")
+    assert run_cli("build", "--site", str(site), "--output", str(out))[0] == 0
+    assert (out / page).stat().st_ino == inode
+    assert tree(out) == fresh(site, tmp_path / "fresh")
+
+
+def test_a_build_that_finds_the_output_busy_says_it_waits_then_builds(sample):
+    """The lock is held by another build, or by the process linking a spare after one."""
+    site, out = sample
+    with trees.OutputState(out):
+        build = subprocess.Popen([sys.executable, "-m", "generator", "build", "--site", str(site), "--output", str(out)],
+                                 cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8")
+        assert build.stderr.readline() == "同一输出目录正被另一次生成（或上次生成后在后台准备下次生成所需的文件）占用，等待其结束……\n"
+    _out, _err = build.communicate(timeout=120)
+    assert build.returncode == 0
 
 
 @pytest.mark.parametrize("atomic", [True, False])
