@@ -22,6 +22,7 @@ from .seal import Seal, ancestors, file_stamp, parent, stamp_folders
 from .trees import Staging, remove
 
 
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 _ABSENT = object()  # stands for a file the spare lacks: equal to no stamp, nor to None
 
 
@@ -125,10 +126,26 @@ class TreeWriter:
         old = self.sealed_previous(relative, size)
         if old is not None and _read(old) == data and self._link(old, target, relative):
             return
-        self._clear(target, relative)
-        with open(target, "xb") as handle:  # never through an existing file or link
-            handle.write(data)
-        self.stamps[relative] = file_stamp(os.lstat(target))
+        self._create(target, relative, data)
+
+    def _create(self, target: Path, relative: str, data: bytes) -> None:
+        """A new file at target holding data. Created exclusively, so never through an
+        existing file or link: whatever is in the way is cleared first, and so is a missing
+        folder made (tried after the creation fails: a file in a fresh tree takes four
+        system calls, not ten, which is seconds of kernel time for 92,000 files)."""
+        self._touch(relative)
+        try:
+            handle = os.open(target, _CREATE, 0o666)
+        except OSError:  # no folder yet, or something in the way
+            self._clear(target, relative)
+            handle = os.open(target, _CREATE, 0o666)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(handle, view):]
+            self.stamps[relative] = file_stamp(os.fstat(handle))
+        finally:
+            os.close(handle)
 
     def take_over(self, relative: str) -> bool:
         """Link the output's file into staging unread (its inputs did not change), if it is

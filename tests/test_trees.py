@@ -396,3 +396,26 @@ def test_the_spare_is_checked_beside_the_imports_of_the_build_stages(tmp_path):
                           env={**os.environ, "PYTHONIOENCODING": "utf-8"})
     assert done.stdout.splitlines()[-1] == "0"
     assert json.loads(seen.read_text(encoding="utf-8")) == []
+
+
+def test_the_writer_never_writes_through_what_is_in_the_way(tmp_path):
+    """A new file is created exclusively: a link, a file or a folder where it goes is
+    cleared first (the link's target untouched), and a missing folder is made, also where
+    a file stands in its place; each written file is stamped as it is on disk."""
+    root, outside = tmp_path / "staging", tmp_path / "outside.html"
+    root.mkdir()
+    outside.write_text("not ours", encoding="utf-8")
+    (root / "linked.html").symlink_to(outside)
+    (root / "file-as-folder").write_text("a file", encoding="utf-8")
+    (root / "folder-as-file" / "deep").mkdir(parents=True)
+    writer = TreeWriter(trees.Staging(root))
+    files = {"linked.html": b"linked", "file-as-folder/index.html": b"nested", "folder-as-file": b"flat",
+             "new/folder/index.html": b"new", "empty.html": b""}
+    for name, data in files.items():
+        writer.write(name, data)
+    assert outside.read_text(encoding="utf-8") == "not ours" and links_in(root) == []
+    assert {name: (root / name).read_bytes() for name in files} == files
+    assert writer.stamps == {name: (os.lstat(root / name).st_ino, len(data), os.lstat(root / name).st_mtime_ns)
+                             for name, data in files.items()}
+    with pytest.raises(ValueError):
+        writer.write("../escaped.html", b"no")
