@@ -70,8 +70,10 @@ def render_markdown_sections(site, state: OutputState, siteurl: str, writer: Tre
     return files
 
 
-def write_site(site, state: OutputState, staging: Staging, siteurl: str, workers: int, previous_seal):
-    """Steps 3 to 5 into the staging tree: returns its seal and what it counted (Counts)."""
+def write_site(site, state: OutputState, staging: Staging, siteurl: str, workers: int, previous_seal,
+               left: list | None = None):
+    """Steps 3 to 5 into the staging tree: returns its seal and what it counted (Counts).
+    What it made is added to `left`, when given (kept to the process's end, build.py)."""
     today = reference_date(site)
     writer = TreeWriter(staging, state.output, previous_seal)
     sealed = writer.sealed_previous(MARKER)  # the output's manifest, as its build wrote it
@@ -102,6 +104,8 @@ def write_site(site, state: OutputState, staging: Staging, siteurl: str, workers
     def matches_and_records():  # in the parent: the record pages show the recommendations
         with paused(freeze=True):  # kept to the end of the build
             matches, store = cached_matches(site, today)
+        if left is not None:
+            left.append(matches)
 
         def match_outputs():  # in a forked process, while the parent renders the record pages
             mine = TreeWriter(staging, state.output, previous_seal)
@@ -128,6 +132,8 @@ def write_site(site, state: OutputState, staging: Staging, siteurl: str, workers
                          MARKER: manifest_bytes(fingerprints, content, content_files, file_prints)})
     writer.remove_others()
     renewed = _renewed(fingerprints, before.get("pages", {})) + _renewed(file_prints, before.get("files", {}))
+    if left is not None:
+        left.append((kept, before, fingerprints, file_prints, names, writer))
     return writer.seal(), Counts(len(names), extra, renewed, len(fingerprints) + len(file_prints))
 
 

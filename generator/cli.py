@@ -100,7 +100,7 @@ def run_build(args) -> int:
         print(f"错误：找不到内容仓库目录 {site_dir}。", file=sys.stderr)
         return 2
     output = args.output or site_dir / "output"
-    return build_site(site_dir, output, args.siteurl, link_spare_after=True)
+    return build_site(site_dir, output, args.siteurl, link_spare_after=True, leave_to_exit=args.process_ends)
 
 
 def run_new(args) -> int:
@@ -173,8 +173,21 @@ def run_serve(args) -> int:
     return serve(site_dir, args.output or site_dir / "output", args.port)
 
 
-def main(argv: list[str] | None = None) -> int:
+def entry() -> None:
+    """The `zhuanlan` command: main(), then the process ends at once. A build leaves what
+    it made (40,000 records, seals of 140,000 entries) to the end of the process instead of
+    freeing it object by object, and nothing is torn down: 0.3-0.4 s of an edit's build of
+    the provincial site. Everything written is closed by then; the streams are flushed."""
+    code = main(process_ends=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
+def main(argv: list[str] | None = None, process_ends: bool = False) -> int:
+    """Run a command (`process_ends`: the process ends right after, see entry())."""
     args = _parser().parse_args(argv)
+    args.process_ends = process_ends
     handler = {"check": run_check, "build": run_build, "serve": run_serve, "init": run_init,
                "new": run_new, "template": run_template, "import": run_import, "diff": run_diff,
                "match": run_match, "search": run_search}[args.command]

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
-from support import REPO, make_variant, run_cli
+from support import REPO, copy_sample_site, make_variant, run_cli
 
 
 def test_github_format_annotates_file_line_and_column(tmp_path):
@@ -70,3 +71,25 @@ def test_python_dash_m_and_the_console_script_check_the_sample_site():
         result = subprocess.run(command + ["--no-cache"], cwd=REPO, capture_output=True, encoding="utf-8", timeout=120)
         assert result.returncode == 0, result.stdout + result.stderr
         assert result.stdout == "检查通过：没有发现问题。\n"
+
+
+def test_the_build_command_ends_its_process_with_every_line_written_and_its_exit_code(tmp_path):
+    """`zhuanlan build` ends its process at once (cli.entry, os._exit): what it printed into
+    a pipe (block-buffered) still arrives whole, and the exit code is the build's."""
+    site = copy_sample_site(tmp_path / "site")
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}  # buffered, as usual
+    for command in ([sys.executable, "-m", "generator"], [str(REPO / ".venv/bin/zhuanlan")]):
+        if not command[0].endswith("python") and not (REPO / ".venv/bin/zhuanlan").exists():
+            continue
+        built = subprocess.run(command + ["build", "--site", str(site), "--output", str(tmp_path / "out")], cwd=REPO,
+                               env=env, capture_output=True, encoding="utf-8", timeout=300)
+        assert built.returncode == 0, built.stderr
+        assert built.stdout.splitlines()[-1] == "提示：未设置 siteurl，订阅和网站地图中的链接为相对地址；发布前请用 --siteurl 指定网址。"
+        assert built.stdout.startswith(f"网站已生成：{tmp_path / 'out'}（")
+    broken = site / "data/projects/offers.yaml"
+    broken.write_text(broken.read_text(encoding="utf-8") + "- id: [\n", encoding="utf-8")
+    failed = subprocess.run([sys.executable, "-m", "generator", "build", "--site", str(site), "--output",
+                             str(tmp_path / "out")], cwd=REPO, env=env, capture_output=True, encoding="utf-8",
+                            timeout=300)
+    assert failed.returncode == 1
+    assert failed.stderr.rstrip().endswith("网站没有生成，原有输出保持不变。")
