@@ -7,8 +7,9 @@ Read top to bottom, a build is:
   2. take a staging tree: the spare, whose files still as sealed are kept, or an empty folder;
   3. index: figures and the reference date, from the content, never the clock;
      the match index (推荐对接), cached while what it reads is unchanged, computed in
-     the parent while the forked process below makes open data (it is written, and kept
-     in the cache, by another forked process while the record pages are rendered);
+     the parent while the forked process below makes open data (it is written by another
+     forked process while the record pages are rendered, which then keeps it in the cache,
+     not waited for: it holds the lock until done);
   4. render the Markdown sections with Pelican (in a folder of its own, walked for links
      before its files are moved in); then, at the same time, the record pages in the
      parent (they show the match index; rendered by worker processes) and, in one forked

@@ -12,6 +12,7 @@ import pickle
 import signal
 import sys
 import tempfile
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from typing import Callable
 
@@ -39,14 +40,21 @@ def forked_map(function: Callable[[int], object], count: int, workers: int = 2) 
         _CURRENT = None
 
 
-def alongside(task: Callable[[], object], meanwhile: Callable[[], object]) -> tuple[object, object]:
+def alongside(task: Callable[[], object], meanwhile: Callable[[], object],
+              afterwards: Callable[[], object] | None = None) -> tuple[object, object]:
     """(task(), meanwhile()): task in a forked process while the parent runs meanwhile.
     The task's result (or its exception) comes back pickled through an unnamed temporary
     file, read once the process ended: results of tens of megabytes (a tree's seal) take
     a fraction of a second that way, where a process pool's pipe took seconds while the
-    parent was busy."""
+    parent was busy. `afterwards` (storing a cache) runs in that process after a task that
+    succeeded, once its result is handed over: the parent goes on without waiting for it
+    (the process, like every one forked during a build, holds the build's lock till it ends)."""
     if "fork" not in multiprocessing.get_all_start_methods():
-        return task(), meanwhile()
+        result = task(), meanwhile()
+        if afterwards is not None:
+            afterwards()
+        return result
+    ready, handed = os.pipe() if afterwards is not None else (None, None)
     with tempfile.TemporaryFile() as channel:
         sys.stdout.flush()
         sys.stderr.flush()
@@ -65,17 +73,30 @@ def alongside(task: Callable[[], object], meanwhile: Callable[[], object]) -> tu
                 channel.write(data)
                 channel.flush()
                 code = 0
+                if afterwards is not None and outcome[0]:
+                    sys.stdout.flush()
+                    sys.stderr.flush()
+                    os.write(handed, b"1")
+                    afterwards()
             finally:
                 sys.stdout.flush()
                 sys.stderr.flush()
                 os._exit(code)
+        if handed is not None:
+            os.close(handed)  # so that the child's end, if it hands nothing over, is an end of file
         try:
             other = meanwhile()
         except BaseException:
             os.kill(pid, signal.SIGTERM)
             os.waitpid(pid, 0)
+            if ready is not None:
+                os.close(ready)
             raise
-        _pid, status = os.waitpid(pid, 0)
+        if ready is not None and _handed_over(ready):
+            status = 0  # the result is in the file; the process goes on with `afterwards`
+            threading.Thread(target=os.waitpid, args=(pid, 0), daemon=True).start()  # reaped when it ends
+        else:
+            _pid, status = os.waitpid(pid, 0)
         channel.seek(0)
         data = channel.read()
     if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0 or not data:
@@ -85,3 +106,12 @@ def alongside(task: Callable[[], object], meanwhile: Callable[[], object]) -> tu
     if not succeeded:
         raise value
     return value, other
+
+
+def _handed_over(ready: int) -> bool:
+    """Whether the child signalled through the pipe `ready` that its result is written (an
+    end of file: it ended without); the pipe is closed."""
+    try:
+        return os.read(ready, 1) == b"1"
+    finally:
+        os.close(ready)

@@ -42,6 +42,7 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,6 +57,7 @@ except ImportError:  # not on Windows: builds there take no lock
 
 MANIFEST = ".zhuanlan-output"  # in every built tree: marks it as ours, and holds its fingerprints (fingerprint.py)
 WAITING = "同一输出目录正被另一次生成（或上次生成后在后台准备下次生成所需的文件）占用，等待其结束……"
+QUIET_WAIT = 2.0  # seconds a build waits for the lock before it says it waits
 LINK_LATER_FROM = 2 * LINKS_PER_WORKER  # files: an output this large gets its spare linked after the build
 KEEP = frozenset({"lock", "spare", "output.seal", "spare.seal", "rows.cache", "search.state"})
 
@@ -85,14 +87,24 @@ class OutputState:
     def __enter__(self) -> "OutputState":
         self.folder.mkdir(parents=True, exist_ok=True)
         self._lock = open(self.folder / "lock", "a+b")
-        if fcntl is not None:
-            try:
-                fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                print(WAITING, file=sys.stderr, flush=True)
-                fcntl.flock(self._lock, fcntl.LOCK_EX)
+        if fcntl is not None and not self._try_lock(QUIET_WAIT):
+            print(WAITING, file=sys.stderr, flush=True)
+            fcntl.flock(self._lock, fcntl.LOCK_EX)
         self._sweep()
         return self
+
+    def _try_lock(self, seconds: float) -> bool:
+        """Take the lock if it is free within `seconds` (the background work after a build,
+        storing the match index's cache, ends within a second or so: no need to say so)."""
+        deadline = time.monotonic() + seconds
+        while True:
+            try:
+                fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return True
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    return False
+                time.sleep(0.02)
 
     def __exit__(self, *exc) -> None:
         self._lock.close()  # releases the lock
@@ -220,7 +232,11 @@ class OutputState:
                 self.link_spare()
             except OSError:  # what was half made is a work folder, swept by the next build
                 pass
-        return detached(link, keep=self._lock.fileno() if self._lock is not None else None)
+        return detached(link, keep=self.lock_descriptor())
+
+    def lock_descriptor(self) -> int | None:
+        """The descriptor holding the lock, for a detached process that goes on holding it."""
+        return self._lock.fileno() if self._lock is not None else None
 
     def has_sealed_spare(self) -> bool:
         return os.path.lexists(self.folder / "spare") and (self.folder / "spare.seal").is_file()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 
@@ -44,3 +45,36 @@ def test_a_failing_parent_side_stops_the_task():
 
 def test_forked_map_keeps_the_order_of_the_tasks():
     assert forked_map(lambda n: n * n, 7, 2) == [n * n for n in range(7)]
+
+
+def test_afterwards_runs_in_the_task_process_after_its_result_is_handed_over(tmp_path):
+    """The parent has the task's result while `afterwards` (storing a cache) still runs in
+    the task's process, with what the task made; it is not run after a failed task."""
+    go, done = tmp_path / "go", tmp_path / "done"
+    made = []
+
+    def task():
+        made.append("made by the task")
+        return os.getpid()
+
+    def afterwards():
+        deadline = time.monotonic() + 30
+        while not go.exists() and time.monotonic() < deadline:  # only once the parent has the result
+            time.sleep(0.01)
+        done.write_text(f"{os.getpid()} {made[0]}", encoding="utf-8")
+
+    child, _mine = alongside(task, lambda: None, afterwards=afterwards)
+    assert not done.exists()
+    go.write_text("go")
+    deadline = time.monotonic() + 30
+    while not done.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert done.read_text(encoding="utf-8") == f"{child} made by the task"
+
+    def failing():
+        raise ValueError("坏的记录")
+
+    with pytest.raises(ValueError, match="坏的记录"):
+        alongside(failing, lambda: None, afterwards=lambda: (tmp_path / "after a failure").write_text("no"))
+    time.sleep(0.2)
+    assert not (tmp_path / "after a failure").exists()

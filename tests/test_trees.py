@@ -1,17 +1,22 @@
 """The spare tree a build updates in place (generator/trees.py, seal.py): trusted only as sealed."""
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import subprocess
 import sys
+import threading
 import time
+from pathlib import Path
 
 import pytest
 
-from generator import build_stages, spare_links, trees
+from generator import build_stages, cachefile, matchindex, spare_links, trees
+from generator.build import reference_date
 from generator.pelican_content import PelicanFailed
 from generator.seal import inspect, read_seal, write_seal
+from generator.site import load_site
 from generator.writer import TreeWriter
 from support import REPO, copy_sample_site, run_cli
 
@@ -106,6 +111,26 @@ def test_a_build_that_finds_the_output_busy_says_it_waits_then_builds(sample):
         assert build.stderr.readline() == "同一输出目录正被另一次生成（或上次生成后在后台准备下次生成所需的文件）占用，等待其结束……\n"
     _out, _err = build.communicate(timeout=120)
     assert build.returncode == 0
+
+
+def test_a_build_that_waits_a_moment_for_the_output_says_nothing_of_it(sample):
+    """Background work after a build (storing the match index's cache) ends within a
+    second or so: a build waits that long for the lock without a word."""
+    site, out = sample
+    held, release = threading.Event(), threading.Event()
+
+    def hold():
+        with trees.OutputState(out):
+            held.set()
+            release.wait(timeout=30)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    held.wait(timeout=30)
+    threading.Timer(0.5, release.set).start()
+    code, _out, err = run_cli("build", "--site", str(site), "--output", str(out))
+    holder.join()
+    assert code == 0 and trees.WAITING not in err
 
 
 @pytest.mark.parametrize("atomic", [True, False])
@@ -372,6 +397,31 @@ def test_the_spare_is_linked_from_the_output_by_one_or_two_processes_alike(tmp_p
     assert all((tmp_path / "spare" / name).stat().st_ino == (source / name).stat().st_ino for name in linked)
     assert not (tmp_path / "spare/offers/b/index.html").exists()
     assert inspect(tmp_path / "spare", made).untrusted == []  # every folder stamped as made
+
+
+def test_the_match_index_cache_is_stored_after_the_build_by_a_process_that_holds_the_lock(tmp_path, monkeypatch):
+    """Storing the match index's cache (pickling its halves: 0.5-1.5 s at provincial scale)
+    is not waited for: the process that wrote the index's files does it after handing its
+    result over, holding the build's lock, so that a build started meanwhile waits for it,
+    and then reads the whole index back from the cache."""
+    dump = cachefile.dump
+
+    def slow_dump(path, value):
+        if Path(path).parent.name == matchindex.MATCH_CACHE:
+            time.sleep(0.5)
+        dump(path, value)
+
+    monkeypatch.setattr(cachefile, "dump", slow_dump)
+    site = copy_sample_site(tmp_path / "site")
+    out = tmp_path / "out"
+    assert run_cli("build", "--site", str(site), "--output", str(out))[0] == 0
+    with open(trees.state_folder(out) / "lock", "a+b") as lock, pytest.raises(BlockingIOError):
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # still held: the cache is being stored
+    with trees.OutputState(out):  # waits until it is stored
+        pass
+    monkeypatch.setattr(cachefile, "dump", dump)
+    loaded, _problems = load_site(site)
+    assert matchindex.cached_matches(loaded, reference_date(loaded))[1] is None  # nothing left to store
 
 
 def test_the_spare_is_checked_beside_the_imports_of_the_build_stages(tmp_path):
