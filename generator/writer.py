@@ -136,7 +136,13 @@ class TreeWriter:
         self._touch(relative)
         try:
             handle = os.open(target, _CREATE, 0o666)
-        except OSError:  # no folder yet, or something in the way
+        except FileNotFoundError:  # no folder yet (so nothing in the way in it): made
+            try:
+                os.makedirs(target.parent, exist_ok=True)
+            except OSError:  # a file where one of its folders must go
+                self._clear(target, relative)
+            handle = os.open(target, _CREATE, 0o666)
+        except OSError:  # something in the way
             self._clear(target, relative)
             handle = os.open(target, _CREATE, 0o666)
         try:
