@@ -12,10 +12,14 @@ from typing import Callable
 def detached(work: Callable[[], object], keep: int | None = None) -> bool:
     """Run work() in a detached grandchild process, its standard streams on /dev/null
     and every other descriptor closed but `keep` (a lock it goes on holding); the caller
-    does not wait for it. False where processes cannot be forked (work was not run)."""
+    does not wait for it. False where processes cannot be forked, or none could be now
+    (work was not run: the caller does it itself, or leaves it)."""
     if not hasattr(os, "fork"):
         return False
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError:  # too many processes, or no memory for one
+        return False
     if pid == 0:  # child: a session of its own, and a grandchild to do the work
         try:
             os.setsid()

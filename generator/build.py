@@ -73,13 +73,6 @@ def load(site_dir: Path):
     return load_site(site_dir)
 
 
-def _link_spare_later(state: OutputState, files: int) -> None:
-    try:
-        state.link_spare_later(files)
-    except OSError:  # no process to spare: the next build links it while it loads
-        pass
-
-
 _LEFT_TO_EXIT: list = []  # what a build run by `zhuanlan build` leaves for its process's end
 
 
@@ -126,7 +119,7 @@ def _build_site(site_dir: Path, output: Path, siteurl: str | None, workers: int,
             state.swap_in(staging.root, seal, carried=previous_seal is not None,
                           keep_retired=worth_keeping(counts.renewed, counts.fingerprinted))
             if link_spare_after:
-                _link_spare_later(state, len(seal.files))
+                state.link_spare_later(len(seal.files))
         except PelicanFailed as exc:
             print(f"错误：Pelican 生成内容页面时报告了问题，网站没有生成，原有输出保持不变。\n{exc}", file=sys.stderr)
             return 1

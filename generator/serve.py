@@ -5,7 +5,8 @@ from 127.0.0.1 only, and the content folder is polled once a second; after a
 saved change the site is rebuilt (problems printed as `check` prints them) and
 the browser shows the new pages on reload. A failed rebuild keeps the last good
 site on screen. After a build that left no spare tree (trees.py), one is linked at once,
-while the editor reads: a plain `build` leaves that to the next build, which may never come.
+while the editor reads, whatever the site's size (`zhuanlan build` links one in the
+background only for a large output).
 """
 from __future__ import annotations
 

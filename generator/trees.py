@@ -226,17 +226,16 @@ class OutputState:
         for an output of many `files` (a small one is linked in a moment); True if started."""
         if self.has_sealed_spare() or files < LINK_LATER_FROM:
             return False
+        return detached(self.link_missing_spare, keep=self._lock.fileno() if self._lock is not None else None)
 
-        def link() -> None:
-            try:
-                self.link_spare()
-            except OSError:  # what was half made is a work folder, swept by the next build
-                pass
-        return detached(link, keep=self.lock_descriptor())
-
-    def lock_descriptor(self) -> int | None:
-        """The descriptor holding the lock, for a detached process that goes on holding it."""
-        return self._lock.fileno() if self._lock is not None else None
+    def link_missing_spare(self) -> bool:
+        """Link a spare when there is no sealed one; True if one was linked. One that cannot
+        be (a full disk) only costs the next build the time: what was half made is a work
+        folder, swept by the next build."""
+        try:
+            return not self.has_sealed_spare() and self.link_spare() is not None
+        except OSError:
+            return False
 
     def has_sealed_spare(self) -> bool:
         return os.path.lexists(self.folder / "spare") and (self.folder / "spare.seal").is_file()
@@ -251,8 +250,8 @@ def prepare_spare(output: Path) -> bool:
         return False
     try:
         with OutputState(output) as state:
-            return not state.has_sealed_spare() and state.link_spare() is not None
-    except OSError:  # what was half made is a work folder, swept by the next build
+            return state.link_missing_spare()
+    except OSError:  # the hidden folder cannot be opened or swept: the next build sees to it
         return False
 
 
