@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 from operator import itemgetter
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from . import urls
 from .collector import paused
@@ -49,7 +49,15 @@ def _cities_of(site, kind: str, record) -> set[str]:
     return {city} if city else set()
 
 
-def _listing_page(heading: str, shown: list, digests: list[str], info, facets: dict, facets_key: list, facet, value,
+class Facets(NamedTuple):
+    """A listing's views by city and by field: (code or slug, name, count) of each. Hashable:
+    the theme makes their links once per listing view (theme.Parts)."""
+    kind: str
+    cities: tuple
+    fields: tuple
+
+
+def _listing_page(heading: str, shown: list, digests: list[str], info, facets: Facets, facets_key: list, facet, value,
                   item: str, crumbs: list) -> Deferred:
     """A listing page whose key stands for its context: the digests of the records it shows
     (`digests`), its place among the pages and its facets' counts (regions and fields are in
@@ -84,7 +92,8 @@ def _listing_pages(site, kind: str, title: str, records: list, item: str):
         if by_field.get(field.name):
             field_counts.append((field, len(by_field[field.name])))
             views.append(("field", field.slug, f"{title}：{field.name}", by_field[field.name]))
-    facets = {"kind": kind, "cities": city_counts, "fields": field_counts}
+    facets = Facets(kind, tuple((city.code, city.name, n) for city, n in city_counts),
+                    tuple((field.slug, field.name, n) for field, n in field_counts))
     facets_key = [kind, [(city.code, n) for city, n in city_counts], [(field.slug, n) for field, n in field_counts]]
     for facet, value, heading, chosen in views:
         digests = record_digests(chosen)  # once per list, sliced per page

@@ -27,3 +27,23 @@ def test_every_template_has_a_golden_page(built):
         assert found, f"{page} does not name its template"
         templates.add(found.group(1))
     assert templates == set(GOLDEN_PAGES)
+
+
+def test_every_page_has_the_top_and_foot_made_for_it(built):
+    """The top and the foot of a page are made once per depth and section of the site
+    (theme.Parts) and reused: each page of the sample site, Pelican's among them, holds
+    what rendering them for that very page gives (the 404 page, made to work from any
+    address, has a top of its own)."""
+    from generator.site import load_site
+    from generator.theme import environment
+
+    site, _problems = load_site(built.parent / "site", use_cache=False)
+    env = environment(site)
+    pages = sorted(page for page in built.rglob("*.html") if page.name != "404.html")
+    assert len(pages) > 200
+    for page in pages:
+        name = page.relative_to(built).as_posix()
+        text = page.read_text(encoding="utf-8")
+        for part in ("header", "footer"):
+            fresh = env.get_template(f"parts/{part}.html").render(output_file=name)
+            assert fresh in text, f"{name}: {part}"
