@@ -10,9 +10,9 @@ Read top to bottom, a build is:
      the parent while the forked process below makes open data (it is written by another
      forked process while the record pages are rendered, which then keeps it in the cache,
      not waited for: it holds the lock until done);
-  4. render the Markdown sections with Pelican (in a folder of its own, walked for links
-     before its files are moved in); then, at the same time, the record pages in the
-     parent (they show the match index; rendered by worker processes) and, in one forked
+  4. render, at the same time: in the parent, the Markdown sections with Pelican (in a
+     folder of its own, walked for links before its files are moved in), then the record
+     pages (they show the match index; rendered by worker processes); in one forked
      process, open data and feeds (a region's workbook or a feed is taken over while what
      it shows is unchanged, deferred.py), the search index (search_stage.py: taken over
      when its documents did not change, patched where a few did) and the listing, region,

@@ -81,7 +81,6 @@ def write_site(site, state: OutputState, staging: Staging, siteurl: str, workers
     kept = read_manifest(staging.root) if MARKER in staging.present.files else {}
     base = global_digest(site)
     content = content_fingerprint(site, siteurl, base)
-    content_files = render_markdown_sections(site, state, siteurl, writer, content, kept, before)
 
     def pages(made_specs, writer: TreeWriter, workers: int) -> tuple[list[str], dict[str, str]]:
         with paused(freeze=True):  # the specs are kept to the end of the build (collector.py)
@@ -115,13 +114,17 @@ def write_site(site, state: OutputState, staging: Staging, siteurl: str, workers
 
         # the cache is stored after the JSON (it keeps the lists' texts too), by the same process,
         # not waited for (0.5-1.5 s at provincial scale after a demand's edit)
-        (count, stamps, touched), records = alongside(
-            match_outputs, lambda: pages(record_pages(site, matches), writer, workers), afterwards=store)
-        writer.merge(stamps, touched)
-        return count, records
+        def sections_and_records():  # Pelican's pages first: until they are done, nothing else waits
+            return (render_markdown_sections(site, state, siteurl, writer, content, kept, before),
+                    pages(record_pages(site, matches), writer, workers))
 
-    (extra, (place_names, place_prints), file_prints, stamps, touched), (match_count, (record_names, fingerprints)) = \
-        alongside(data_and_places, matches_and_records)
+        (count, stamps, touched), (content_files, records) = alongside(match_outputs, sections_and_records,
+                                                                       afterwards=store)
+        writer.merge(stamps, touched)
+        return count, content_files, records
+
+    (extra, (place_names, place_prints), file_prints, stamps, touched), \
+        (match_count, content_files, (record_names, fingerprints)) = alongside(data_and_places, matches_and_records)
     extra += match_count
     writer.merge(stamps, touched)
     if set(place_names) & set(record_names):

@@ -6,13 +6,15 @@ Specs are computed once in the parent, which fingerprints them all (a fingerprin
 digest of everything a page is made from, fingerprint.py): a page whose fingerprint is
 the one recorded for the staging tree's file is left as it is, one whose fingerprint is
 the output's is taken over from it. Only the others are rendered: by forked workers that
-inherit the specs (forking.forked_map) and each render every n-th one, writing straight
-into the staging tree, so the parent never holds the page texts. Fingerprinting in the
+inherit the specs (forking.forked_map) and take them a block at a time (so that they end
+together, however the machine shares its cores among them), writing straight into the
+staging tree, so the parent never holds the page texts. Fingerprinting in the
 parent costs no more than in the workers (each would digest every record again) and
 leaves the workers to the rendering, where they pay off.
 """
 from __future__ import annotations
 
+import multiprocessing
 from xml.sax.saxutils import escape
 
 from . import urls
@@ -24,20 +26,29 @@ from .theme import environment
 from .writer import TreeWriter
 
 
-def _render_stride(index: int, count: int, site, specs: list, todo: list[int], writer: TreeWriter) -> tuple:
-    """Render and write every count-th spec of todo from index; (stamps, touched folders)."""
+BLOCK = 64  # pages a worker takes at a time
+
+
+def _render_blocks(taken, site, specs: list, todo: list[int], writer: TreeWriter) -> tuple:
+    """Render and write the specs of todo, a block at a time, while blocks are left: `taken`
+    (a shared counter) is how many the workers took. (stamps, touched folders)."""
     env = environment(site)
     writer = TreeWriter(writer.staging, writer.previous, writer.previous_seal)
     templates: dict = {}
-    for number in todo[index::count]:
-        path, template, context = specs[number]
-        context = made(context)
-        name = urls.output_file(path)
-        if template not in templates:
-            templates[template] = env.get_template(template)
-        text = templates[template].render(output_file=name, root="../" * name.count("/"), **context)
-        writer.write(name, text.encode("utf-8"))
-    return writer.stamps, writer.touched
+    while True:
+        with taken.get_lock():
+            first = taken.value
+            taken.value = first + BLOCK
+        if first >= len(todo):
+            return writer.stamps, writer.touched
+        for number in todo[first:first + BLOCK]:
+            path, template, context = specs[number]
+            context = made(context)
+            name = urls.output_file(path)
+            if template not in templates:
+                templates[template] = env.get_template(template)
+            text = templates[template].render(output_file=name, root="../" * name.count("/"), **context)
+            writer.write(name, text.encode("utf-8"))
 
 
 def render_pages(site, specs: list, writer: TreeWriter, workers: int = 2, kept: dict[str, str] | None = None,
@@ -59,8 +70,9 @@ def render_pages(site, specs: list, writer: TreeWriter, workers: int = 2, kept: 
                                            else page_fingerprint(base, template, path, context, memo))
             if not writer.reuse(name, print_, kept, before):
                 todo.append(number)
-    strides = workers if len(todo) >= 400 else 1
-    results = forked_map(lambda index: _render_stride(index, strides, site, specs, todo, writer), strides, strides)
+    count = workers if len(todo) >= 400 else 1
+    taken = multiprocessing.Value("q", 0)  # shared with the workers: each takes the next block when done with one
+    results = forked_map(lambda _index: _render_blocks(taken, site, specs, todo, writer), count, count)
     for stamps, touched in results:
         writer.merge(stamps, touched)
     return fingerprints

@@ -149,12 +149,18 @@ class FileCache:
             results.append(cached)
             if cached is None:
                 misses.append((len(results) - 1, rel, key, data))
-        jobs = [(make_compute(rel), data) for _index, rel, _key, data in misses]
-        computed = forked_map(lambda number: jobs[number][0](jobs[number][1]), len(jobs),
-                              workers if len(jobs) >= 8 else 1)
-        for (index, _rel, key, _data), result in zip(misses, computed):
-            results[index] = result
+        jobs = [(make_compute(rel), data, key) for _index, rel, key, data in misses]
+
+        def compute(number: int) -> FileResult:  # stored by the worker: the parent would pickle it again, alone
+            make, data, key = jobs[number]
+            result = make(data)
             self._store(key, result)
+            return result
+
+        computed = forked_map(compute, len(jobs), workers if len(jobs) >= 8 else 1)
+        self.computed += len(jobs)
+        for (index, _rel, _key, _data), result in zip(misses, computed):
+            results[index] = result
         for result in results:
             problems.extend(result.problems)
         return results
@@ -179,10 +185,8 @@ class FileCache:
             cachefile.dump(self.folder / name, value)
 
     def _store(self, key: str, result: FileResult) -> None:
-        if not self.enabled:
-            return
-        self.computed += 1
-        cachefile.dump(self.folder / key, result)
+        if self.enabled:
+            cachefile.dump(self.folder / key, result)
 
     def save(self) -> None:
         """Remove entries this run did not use, and caches of other code versions
