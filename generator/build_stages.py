@@ -89,12 +89,14 @@ def write_site(site, state: OutputState, staging: Staging, siteurl: str, workers
         return names, render_pages(site, specs, writer, workers, kept=kept.get("pages", {}),
                                    before=before.get("pages", {}), base=base)
 
+    later: list = []  # what the data process keeps for the next build, after handing its result over
+
     def data_and_places():  # in a forked process, while the parent does the matches and record pages
         rows = RowCache(state.folder / "rows.cache", base)
         files = {**open_data_files(site, rows), **feed_files(site, siteurl)}
         mine = TreeWriter(staging, state.output, previous_seal)
         file_prints = write_deferred(mine, files, base, kept.get("files", {}), before.get("files", {}))
-        rows.save()  # the rows the open data files made (those taken over made none)
+        later.append(rows.save)  # the rows the open data files made (those taken over made none)
         indexed = write_search(site, mine, state.folder / SEARCH_STATE)
         specs = chain(place_pages(site, today, urlparse(siteurl).path.rstrip("/")), search_page(site),
                       listing_pages(site))
@@ -124,7 +126,8 @@ def write_site(site, state: OutputState, staging: Staging, siteurl: str, workers
         return count, content_files, records
 
     (extra, (place_names, place_prints), file_prints, stamps, touched), \
-        (match_count, content_files, (record_names, fingerprints)) = alongside(data_and_places, matches_and_records)
+        (match_count, content_files, (record_names, fingerprints)) = alongside(
+            data_and_places, matches_and_records, afterwards=lambda: [keep() for keep in later])
     extra += match_count
     writer.merge(stamps, touched)
     if set(place_names) & set(record_names):

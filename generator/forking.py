@@ -18,6 +18,7 @@ from typing import Callable
 
 from .collector import paused
 
+LATER = 10  # how much lower the priority of work done after a forked task's result is handed over
 _CURRENT: Callable | None = None  # the function of the running forked_map, inherited by workers
 
 
@@ -47,8 +48,9 @@ def alongside(task: Callable[[], object], meanwhile: Callable[[], object],
     file, read once the process ended: results of tens of megabytes (a tree's seal) take
     a fraction of a second that way, where a process pool's pipe took seconds while the
     parent was busy. `afterwards` (storing a cache) runs in that process after a task that
-    succeeded, once its result is handed over: the parent goes on without waiting for it
-    (the process, like every one forked during a build, holds the build's lock till it ends)."""
+    succeeded, once its result is handed over, at a lower priority: the parent goes on
+    without waiting for it, and its work takes the cores first (the process, like every one
+    forked during a build, holds the build's lock till it ends)."""
     if "fork" not in multiprocessing.get_all_start_methods():
         result = task(), meanwhile()
         if afterwards is not None:
@@ -77,6 +79,7 @@ def alongside(task: Callable[[], object], meanwhile: Callable[[], object],
                     sys.stdout.flush()
                     sys.stderr.flush()
                     os.write(handed, b"1")
+                    os.nice(LATER)
                     afterwards()
             finally:
                 sys.stdout.flush()

@@ -31,15 +31,16 @@ def _real(base: str) -> str:
     return os.path.realpath(base)
 
 
-def safe_join(base: Path, relative: str) -> Path:
+def safe_join(base: Path, relative: str) -> str:
     """base/relative, refusing any path that would land outside base (a commonpath test:
     a prefix test would let /out-evil pass for /out). The check is lexical: the staging
-    tree holds no links (trees.OutputState.new_staging removes any before a file is written)."""
+    tree holds no links (trees.OutputState.new_staging removes any before a file is written).
+    A string, not a Path: made for each of 92,000 files, a Path cost as much as the check."""
     root = _real(str(base))
     target = os.path.normpath(os.path.join(root, relative))
     if os.path.commonpath([root, target]) != root or target == root:
         raise ValueError(f"path escapes the output folder: {relative}")
-    return Path(target)
+    return target
 
 
 def _read(path) -> bytes | None:
@@ -68,7 +69,10 @@ class TreeWriter:
             self.touched.add(relative)
 
     def _touch(self, relative: str) -> None:
-        self.touched.update(ancestors(relative))
+        """Mark the folders holding relative as changed. A folder in `touched` always has
+        its own folders there too, so a file's folder found there is all there is to do."""
+        if parent(relative) not in self.touched:
+            self.touched.update(ancestors(relative))
 
     def keep(self, relative: str) -> bool:
         """Leave the staging tree's file as it is (its inputs did not change)."""
@@ -78,9 +82,10 @@ class TreeWriter:
         self.stamps[relative] = known
         return True
 
-    def _clear(self, target: Path, relative: str) -> None:
+    def _clear(self, target: str, relative: str) -> None:
         """Make way for a new file at target: whatever is there goes, its folder exists."""
         self._touch(relative)
+        target = Path(target)
         if os.path.lexists(target):
             remove(target)
         try:
@@ -107,7 +112,7 @@ class TreeWriter:
             return None
         return old if stat.S_ISREG(status.st_mode) and file_stamp(status) == sealed else None
 
-    def _link(self, old: str, target: Path, relative: str) -> bool:
+    def _link(self, old: str, target: str, relative: str) -> bool:
         self._clear(target, relative)
         try:
             os.link(old, target)
@@ -128,7 +133,7 @@ class TreeWriter:
             return
         self._create(target, relative, data)
 
-    def _create(self, target: Path, relative: str, data: bytes) -> None:
+    def _create(self, target: str, relative: str, data: bytes) -> None:
         """A new file at target holding data. Created exclusively, so never through an
         existing file or link: whatever is in the way is cleared first, and so is a missing
         folder made (tried after the creation fails: a file in a fresh tree takes four
@@ -138,7 +143,7 @@ class TreeWriter:
             handle = os.open(target, _CREATE, 0o666)
         except FileNotFoundError:  # no folder yet (so nothing in the way in it): made
             try:
-                os.makedirs(target.parent, exist_ok=True)
+                os.makedirs(os.path.dirname(target), exist_ok=True)
             except OSError:  # a file where one of its folders must go
                 self._clear(target, relative)
             handle = os.open(target, _CREATE, 0o666)
@@ -146,9 +151,11 @@ class TreeWriter:
             self._clear(target, relative)
             handle = os.open(target, _CREATE, 0o666)
         try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(handle, view):]
+            written = os.write(handle, data)  # all of it, but for a signal or a full disk
+            if written < len(data):
+                view = memoryview(data)[written:]
+                while view:
+                    view = view[os.write(handle, view):]
             self.stamps[relative] = file_stamp(os.fstat(handle))
         finally:
             os.close(handle)
@@ -192,7 +199,7 @@ class TreeWriter:
         self._touch(relative)
         target = safe_join(self.root, relative)
         if os.path.lexists(target):
-            remove(target)
+            remove(Path(target))
 
     def merge(self, stamps: dict, touched: set[str]) -> None:
         """What a worker's writer did in the same tree."""
