@@ -116,7 +116,7 @@ def write_site(site, state: OutputState, staging: Staging, siteurl: str, workers
 
         # the cache is stored after the JSON (it keeps the lists' texts too), by the same process,
         # not waited for (0.5-1.5 s at provincial scale after a demand's edit)
-        def sections_and_records():  # Pelican's pages first: until they are done, nothing else waits
+        def sections_and_records():  # beside the data process: before it, Pelican ran alone on one core
             return (render_markdown_sections(site, state, siteurl, writer, content, kept, before),
                     pages(record_pages(site, matches), writer, workers))
 

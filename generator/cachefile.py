@@ -74,10 +74,15 @@ def load(path: Path):
 def dump(path: Path, value) -> None:
     """Store value at path, signed, replacing any entry atomically; an unwritable cache
     folder only costs time."""
+    if _key() is not None:
+        dump_pickled(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def dump_pickled(path: Path, data: bytes) -> None:
+    """Store an object already pickled (dump)."""
     key = _key()
     if key is None:
         return
-    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import pickle
 import shutil
 import stat
 from dataclasses import dataclass, field
@@ -151,16 +152,19 @@ class FileCache:
                 misses.append((len(results) - 1, rel, key, data))
         jobs = [(make_compute(rel), data, key) for _index, rel, key, data in misses]
 
-        def compute(number: int) -> FileResult:  # stored by the worker: the parent would pickle it again, alone
+        def compute(number: int) -> bytes:
+            """The file's result, pickled once: stored by the worker (the parent would pickle it
+            again, alone) and handed to the parent as it is (a worker pickled it twice)."""
             make, data, key = jobs[number]
-            result = make(data)
-            self._store(key, result)
-            return result
+            pickled = pickle.dumps(make(data), protocol=pickle.HIGHEST_PROTOCOL)
+            if self.enabled:
+                cachefile.dump_pickled(self.folder / key, pickled)
+            return pickled
 
         computed = forked_map(compute, len(jobs), workers if len(jobs) >= 8 else 1)
         self.computed += len(jobs)
-        for (index, _rel, _key, _data), result in zip(misses, computed):
-            results[index] = result
+        for (index, _rel, _key, _data), pickled in zip(misses, computed):
+            results[index] = pickle.loads(pickled)
         for result in results:
             problems.extend(result.problems)
         return results
@@ -183,10 +187,6 @@ class FileCache:
         if self.enabled:
             self.used.add(name)
             cachefile.dump(self.folder / name, value)
-
-    def _store(self, key: str, result: FileResult) -> None:
-        if self.enabled:
-            cachefile.dump(self.folder / key, result)
 
     def save(self) -> None:
         """Remove entries this run did not use, and caches of other code versions
