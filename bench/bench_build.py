@@ -146,6 +146,7 @@ def zhuanlan_runs(code: Path, site: Path, out: Path, timeout: float, after_cold=
     # every build would otherwise compile the package again (0.1 s)
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(code / "generator")], check=True)
     cold = measured(build, timeout, cwd=code)
+    settle(out.parent)  # Hugo must not share the machine with the cold build's background work
     beside = after_cold(pages_in(out)) if after_cold is not None else None
     before = digests(out)
     edited, record = edit_record(site, EDIT_SEEDS[0])
