@@ -200,3 +200,26 @@ def test_cross_file_problems_read_from_the_cache_name_the_same_places(tmp_path, 
         if name == "references":
             expected = expected.replace("371722.yaml:11:18:", "371722.yaml:11:38:")
         assert f"exit {fresh[0]}\n{fresh[1]}" == expected
+
+
+def test_files_read_by_the_workers_are_read_from_the_cache_next_time(tmp_path, monkeypatch):
+    """With many files (the sample's project and organization files), forked workers parse
+    them and store their cache entries; the next load parses none of them again, and gets
+    the same records."""
+    from support import copy_sample_site
+    import generator.site
+
+    site_dir = copy_sample_site(tmp_path / "s")
+    assert len(list((site_dir / "data/projects").glob("*.yaml"))) >= 8  # shared among workers
+    first, _problems = load_site(site_dir)
+
+    def parse_again(*_args, **_kwargs):
+        raise AssertionError("a file parsed again")
+
+    monkeypatch.setattr(generator.site, "parse_bytes", parse_again)
+    again, problems = load_site(site_dir)
+    assert not problems.errors
+    def texts(site):
+        return {ident: record_text(record) for ident, record in [*site.projects.items(), *site.organizations.items()]}
+
+    assert texts(again) == texts(first) and len(texts(first)) > 20
