@@ -6,6 +6,8 @@ import re
 
 import pytest
 
+from generator.site import load_site
+from generator.theme import environment
 from support import GOLDEN, GOLDEN_PAGES, build_sample
 
 
@@ -34,9 +36,6 @@ def test_every_page_has_the_top_and_foot_made_for_it(built):
     (theme.Parts) and reused: each page of the sample site, Pelican's among them, holds
     what rendering them for that very page gives (the 404 page, made to work from any
     address, has a top of its own)."""
-    from generator.site import load_site
-    from generator.theme import environment
-
     site, _problems = load_site(built.parent / "site", use_cache=False)
     env = environment(site)
     pages = sorted(page for page in built.rglob("*.html") if page.name != "404.html")

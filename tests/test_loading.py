@@ -9,13 +9,14 @@ import re
 
 import pytest
 
+import generator.site
 from generator import cachefile
 from generator.fingerprint import DIGEST, record_text
 from generator.problems import Problems
 from generator.site import load_site
 from generator.yamlread import parse
 
-from support import CORPUS, make_variant, run_cli
+from support import CORPUS, copy_sample_site, make_variant, run_cli
 
 
 def check_lines(site) -> tuple[int, list[str]]:
@@ -206,9 +207,6 @@ def test_files_read_by_the_workers_are_read_from_the_cache_next_time(tmp_path, m
     """With many files (the sample's project and organization files), forked workers parse
     them and store their cache entries; the next load parses none of them again, and gets
     the same records."""
-    from support import copy_sample_site
-    import generator.site
-
     site_dir = copy_sample_site(tmp_path / "s")
     assert len(list((site_dir / "data/projects").glob("*.yaml"))) >= 8  # shared among workers
     first, _problems = load_site(site_dir)
