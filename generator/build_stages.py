@@ -114,12 +114,12 @@ def write_site(site, state: OutputState, staging: Staging, siteurl: str, workers
             write_files(mine, files)
             return len(files), mine.stamps, mine.touched
 
-        # the cache is stored after the JSON (it keeps the lists' texts too), by the same process,
-        # not waited for (0.5-1.5 s at provincial scale after a demand's edit)
         def sections_and_records():  # beside the data process: before it, Pelican ran alone on one core
             return (render_markdown_sections(site, state, siteurl, writer, content, kept, before),
                     pages(record_pages(site, matches), writer, workers))
 
+        # the cache is stored after the JSON (it keeps the lists' texts too), by the same process,
+        # not waited for (0.5-1.5 s at provincial scale after a demand's edit)
         (count, stamps, touched), (content_files, records) = alongside(match_outputs, sections_and_records,
                                                                        afterwards=store)
         writer.merge(stamps, touched)

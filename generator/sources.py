@@ -151,20 +151,24 @@ class FileCache:
             if cached is None:
                 misses.append((len(results) - 1, rel, key, data))
         jobs = [(make_compute(rel), data, key) for _index, rel, key, data in misses]
+        handed = workers > 1 and len(jobs) >= 8  # by forked workers, through a pipe
 
-        def compute(number: int) -> bytes:
-            """The file's result, pickled once: stored by the worker (the parent would pickle it
-            again, alone) and handed to the parent as it is (a worker pickled it twice)."""
+        def compute(number: int):
+            """The file's result, pickled at most once: stored by the worker (the parent would
+            pickle it again, alone) and handed to the parent as it is (a worker pickled it twice)."""
             make, data, key = jobs[number]
-            pickled = pickle.dumps(make(data), protocol=pickle.HIGHEST_PROTOCOL)
+            result = make(data)
+            if not (self.enabled or handed):
+                return result
+            pickled = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
             if self.enabled:
                 cachefile.dump_pickled(self.folder / key, pickled)
-            return pickled
+            return pickled if handed else result
 
-        computed = forked_map(compute, len(jobs), workers if len(jobs) >= 8 else 1)
+        computed = forked_map(compute, len(jobs), workers if handed else 1)
         self.computed += len(jobs)
-        for (index, _rel, _key, _data), pickled in zip(misses, computed):
-            results[index] = pickle.loads(pickled)
+        for (index, _rel, _key, _data), result in zip(misses, computed):
+            results[index] = pickle.loads(result) if handed else result
         for result in results:
             problems.extend(result.problems)
         return results

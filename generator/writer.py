@@ -152,10 +152,8 @@ class TreeWriter:
             handle = os.open(target, _CREATE, 0o666)
         try:
             written = os.write(handle, data)  # all of it, but for a signal or a full disk
-            if written < len(data):
-                view = memoryview(data)[written:]
-                while view:
-                    view = view[os.write(handle, view):]
+            while written < len(data):
+                written += os.write(handle, memoryview(data)[written:])
             self.stamps[relative] = file_stamp(os.fstat(handle))
         finally:
             os.close(handle)
@@ -199,7 +197,7 @@ class TreeWriter:
         self._touch(relative)
         target = safe_join(self.root, relative)
         if os.path.lexists(target):
-            remove(Path(target))
+            remove(target)
 
     def merge(self, stamps: dict, touched: set[str]) -> None:
         """What a worker's writer did in the same tree."""
