@@ -16,7 +16,10 @@ after our cold build and at the end, since the machine's speed drifts within min
 average is printed before and after each run: on a shared machine wall times grow
 with it, CPU times much less. With --before CODE (a checkout of an earlier revision, e.g.
 `git archive main | tar -x -C CODE`), the same cold and edit builds are first run with
-that code, in the same run, for a before/after comparison.
+that code, in the same run, for a before/after comparison. Every measured run starts on a
+quiet file system: the bench waits until no mass deletion (its own, or a previous bench
+run's) is more recent than a few minutes, which this machine's file system makes every new
+file pay for (fsquiet.py); it prints what it waited.
 """
 from __future__ import annotations
 
@@ -34,6 +37,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import gen_province  # noqa: E402
+from fsquiet import QUIET_S, delete_tree, deleted, set_aside, wait_quiet  # noqa: E402
 from measure import REPO, run_measured  # noqa: E402
 
 GOAL_S, GOAL_EDIT_S, GOAL_MIB = 60.0, 5.0, 1024.0
@@ -100,8 +104,12 @@ def settle(work: Path, limit: float = 300) -> float:
     work; the seconds waited."""
     start = time.monotonic()
     deadline = start + limit
+    deleting = False
     while time.monotonic() < deadline and (any(work.glob(".old-*")) or any(work.glob(".*.zhuanlan/old-*"))):
+        deleting = True
         time.sleep(0.5)
+    if deleting:  # the file system is not quiet (fsquiet.py)
+        deleted()
     for lock in work.glob(".*.zhuanlan/lock"):
         with open(lock, "a+b") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)  # released on close
@@ -109,13 +117,15 @@ def settle(work: Path, limit: float = 300) -> float:
 
 
 def measured(cmd: list[str], timeout: float, **kwargs) -> dict:
-    """run_measured, with the 1-minute load average before and after, and the seconds
-    waited for earlier builds' background work before it."""
+    """run_measured, with the 1-minute load average before and after, the seconds waited
+    for earlier builds' background work before it, and then for a quiet file system
+    (fsquiet.py: no mass deletion in the last minutes)."""
     waited = settle(Path(cmd[cmd.index("--output") + 1]).parent if "--output" in cmd else Path(kwargs.get("cwd", ".")))
+    quiet = wait_quiet()
     before = os.getloadavg()[0]
     result = run_measured(cmd, timeout, **kwargs)
     result["load"] = (before, os.getloadavg()[0])
-    result["waited"] = waited
+    result["waited"], result["quiet"] = waited, quiet
     return result
 
 
@@ -141,7 +151,7 @@ def zhuanlan_runs(code: Path, site: Path, out: Path, timeout: float, after_cold=
     cold build (Hugo, so that the two are measured at the same speed of the machine)."""
     build = [sys.executable, "-m", "generator", "build", "--site", str(site), "--output", str(out),
              "--siteurl", SITEURL]
-    shutil.rmtree(site / ".zhuanlan-cache", ignore_errors=True)
+    set_aside(site / ".zhuanlan-cache", out.parent / "trash")  # not deleted now: fsquiet.py
     # byte-compiled first, as an installed package is: where PYTHONDONTWRITEBYTECODE is set,
     # every build would otherwise compile the package again (0.1 s)
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(code / "generator")], check=True)
@@ -180,7 +190,10 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="zl-bench-"))
     site = args.keep or work / "province"
     if not (args.reuse and site.is_dir()):
+        existed = site.is_dir()
         gen_province.generate(site, seed=1, scale=args.scale, force=True)
+        if existed:  # the old data set was deleted
+            deleted()
     earlier = None
     if args.before:
         earlier = zhuanlan_runs(args.before.resolve(), site, work / "out-before", args.timeout)
@@ -243,10 +256,18 @@ def main() -> int:
           f" {'PASS' if edit['wall'] < GOAL_EDIT_S else 'FAIL'} ({edit['wall']:.1f} s), steady edits"
           f" {'PASS' if max(r['wall'] for r in steady) < GOAL_EDIT_S else 'FAIL'}"
           f" ({steady_walls} s)")
+    before_runs = [("before: cold", earlier["cold"]), ("before: first edit", earlier["edit"])] if earlier else []
+    runs_named = [*before_runs, ("cold", cold), ("Hugo right after", beside), ("first edit", edit),
+                  *((f"edit {number}", result) for number, result in enumerate(steady, 2)),
+                  ("fresh folder", fresh), ("vanilla Pelican", vanilla), ("Hugo at the end", hugo)]
+    quiet = ", ".join(f"{name} {result['quiet']:.0f} s" for name, result in runs_named
+                      if result is not None and result["quiet"] > 0)
+    print(f"waited for a quiet file system (no mass deletion in the last {QUIET_S:.0f} s, fsquiet.py) before: "
+          f"{quiet or 'none of the runs'}")
     for result in (cold, edit, *steady, fresh, vanilla) + ((hugo, beside) if hugo and beside else ()):
         if result["exit"] != 0:
             print("\n".join(result["lines"][-10:]))
-    shutil.rmtree(work, ignore_errors=True)  # the outputs (6 GB); a data set kept with --keep lives outside
+    delete_tree(work)  # the outputs (6 GB); a data set kept with --keep lives outside
     return 0 if cold["exit"] == 0 and identical else 1
 
 
