@@ -27,7 +27,8 @@ class Scalar(Node):
     kind_name = "文字"
 
     def __init__(self, value: str, line: int, col: int, plain: bool, start: int, end: int) -> None:
-        super().__init__(line, col)
+        self.line = line  # Node's, not called: a million scalars in a provincial site
+        self.col = col
         self.value = value
         self.plain = plain
         self.start = start  # character offsets of the scalar in its file's text
