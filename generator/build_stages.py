@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 from itertools import chain
 from pathlib import Path
@@ -66,7 +65,7 @@ def render_markdown_sections(site, state: OutputState, siteurl: str, writer: Tre
         for name in files:
             writer.write(name, (folder / name).read_bytes())
     finally:
-        shutil.rmtree(folder)
+        state.discard_later(folder)
     return files
 
 

@@ -83,6 +83,7 @@ class OutputState:
         self.output = output
         self.folder = state_folder(output)
         self._lock = None
+        self._discarded: list[Path] = []
 
     def __enter__(self) -> "OutputState":
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -107,8 +108,16 @@ class OutputState:
                 time.sleep(0.02)
 
     def __exit__(self, *exc) -> None:
+        for path in self._discarded:
+            self.retire(path)
         self._lock.close()  # releases the lock
         self._lock = None
+
+    def discard_later(self, path: Path) -> None:
+        """Delete a work folder in the background once the build is done (retire), not
+        while it writes: this machine's file system (ext4 without a journal) makes every
+        file created in the minutes after a deletion pass over each inode deleted."""
+        self._discarded.append(path)
 
     def _sweep(self) -> None:
         """Work folders and files of an interrupted run: deleted (folders in the background).
