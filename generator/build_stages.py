@@ -14,7 +14,7 @@ from .collector import paused
 from .deferred import write_deferred
 from .feeds import feed_files
 from .fingerprint import MANIFEST as MARKER, content_fingerprint, global_digest, manifest_bytes, read_manifest
-from .forking import alongside
+from .forking import Ending, alongside
 from .matchindex import cached_matches, index_files
 from .opendata import open_data_files
 from .pelican_content import render_content
@@ -72,7 +72,14 @@ def render_markdown_sections(site, state: OutputState, siteurl: str, writer: Tre
 def write_site(site, state: OutputState, staging: Staging, siteurl: str, workers: int, previous_seal,
                left: list | None = None):
     """Steps 3 to 5 into the staging tree: returns its seal and what it counted (Counts).
-    What it made is added to `left`, when given (kept to the process's end, build.py)."""
+    What it made is added to `left`, when given (kept to the process's end, build.py).
+    The caches its forked processes keep for the next build are written once it is done."""
+    with Ending() as ending:
+        return _write_site(site, state, staging, siteurl, workers, previous_seal, left, ending)
+
+
+def _write_site(site, state: OutputState, staging: Staging, siteurl: str, workers: int, previous_seal,
+                left: list | None, ending: Ending):
     today = reference_date(site)
     writer = TreeWriter(staging, state.output, previous_seal)
     sealed = writer.sealed_previous(MARKER)  # the output's manifest, as its build wrote it
@@ -120,13 +127,13 @@ def write_site(site, state: OutputState, staging: Staging, siteurl: str, workers
         # the cache is stored after the JSON (it keeps the lists' texts too), by the same process,
         # not waited for (0.5-1.5 s at provincial scale after a demand's edit)
         (count, stamps, touched), (content_files, records) = alongside(match_outputs, sections_and_records,
-                                                                       afterwards=store)
+                                                                       afterwards=store, ending=ending)
         writer.merge(stamps, touched)
         return count, content_files, records
 
     (extra, (place_names, place_prints), file_prints, stamps, touched), \
         (match_count, content_files, (record_names, fingerprints)) = alongside(
-            data_and_places, matches_and_records, afterwards=lambda: [keep() for keep in later])
+            data_and_places, matches_and_records, afterwards=lambda: [keep() for keep in later], ending=ending)
     extra += match_count
     writer.merge(stamps, touched)
     if set(place_names) & set(record_names):

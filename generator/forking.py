@@ -41,8 +41,42 @@ def forked_map(function: Callable[[int], object], count: int, workers: int = 2) 
         _CURRENT = None
 
 
+class Ending:
+    """The end of a piece of work (a build's writing, build_stages.write_site) that the
+    `afterwards` of processes forked during it wait for (alongside), so that keeping caches
+    for the next build takes no core from it: a pipe whose writing end each such process
+    closes at once, and the work's own process at its end (`close`, or when it exits),
+    which they read as an end of file. Processes forked by forked_map keep their copy, and
+    end before the work does."""
+
+    def __init__(self) -> None:
+        self._read, self._write = os.pipe()
+
+    def __enter__(self) -> "Ending":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """The work is done (in its own process)."""
+        for fd in (self._write, self._read):
+            if fd is not None:
+                os.close(fd)
+        self._write = self._read = None
+
+    def _forked(self) -> None:
+        """In a process forked during the work: its copy of the writing end goes."""
+        os.close(self._write)
+
+    def _wait(self) -> None:
+        """In a process forked during the work: until the work is done."""
+        while os.read(self._read, 1):
+            pass
+
+
 def alongside(task: Callable[[], object], meanwhile: Callable[[], object],
-              afterwards: Callable[[], object] | None = None) -> tuple[object, object]:
+              afterwards: Callable[[], object] | None = None, ending: Ending | None = None) -> tuple[object, object]:
     """(task(), meanwhile()): task in a forked process while the parent runs meanwhile.
     The task's result (or its exception) comes back pickled through an unnamed temporary
     file, read once the process ended: results of tens of megabytes (a tree's seal) take
@@ -50,7 +84,8 @@ def alongside(task: Callable[[], object], meanwhile: Callable[[], object],
     parent was busy. `afterwards` (storing a cache) runs in that process after a task that
     succeeded, once its result is handed over, at a lower priority: the parent goes on
     without waiting for it, and its work takes the cores first (the process, like every one
-    forked during a build, holds the build's lock till it ends)."""
+    forked during a build, holds the build's lock till it ends); with `ending`, once that
+    work is done as well (Ending)."""
     if "fork" not in multiprocessing.get_all_start_methods():
         result = task(), meanwhile()
         if afterwards is not None:
@@ -64,6 +99,8 @@ def alongside(task: Callable[[], object], meanwhile: Callable[[], object],
         if pid == 0:  # the child: run the task, leave its outcome in the file, end without cleanup
             code = 1
             try:
+                if ending is not None:
+                    ending._forked()
                 try:
                     outcome = (True, task())
                 except BaseException as exc:  # noqa: BLE001 - handed to the parent, which raises it
@@ -79,6 +116,8 @@ def alongside(task: Callable[[], object], meanwhile: Callable[[], object],
                     sys.stdout.flush()
                     sys.stderr.flush()
                     os.write(handed, b"1")
+                    if ending is not None:
+                        ending._wait()
                     os.nice(LATER)
                     afterwards()
             finally:

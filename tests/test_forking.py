@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from generator.forking import LATER, alongside, forked_map
+from generator.forking import LATER, Ending, alongside, forked_map
 
 
 def test_the_task_runs_in_another_process_while_the_parent_works():
@@ -80,3 +80,19 @@ def test_afterwards_runs_in_the_task_process_after_its_result_is_handed_over(tmp
         alongside(failing, lambda: None, afterwards=lambda: (tmp_path / "after a failure").write_text("no"))
     time.sleep(0.2)
     assert not (tmp_path / "after a failure").exists()
+
+
+def test_with_an_ending_afterwards_waits_until_the_work_is_done(tmp_path):
+    """Keeping a build's caches (a forked task's `afterwards`) starts only once the build's
+    writing is done, so that it takes no core from the pages; and then it does start."""
+    kept = tmp_path / "kept"
+    with Ending() as ending:
+        result, mine = alongside(lambda: "made", lambda: "mine", afterwards=lambda: kept.write_text("kept"),
+                                 ending=ending)
+        assert (result, mine) == ("made", "mine")
+        time.sleep(0.5)  # ample for a process that does not wait
+        assert not kept.exists()
+    deadline = time.monotonic() + 30
+    while not kept.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert kept.read_text() == "kept"
