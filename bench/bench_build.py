@@ -94,7 +94,9 @@ def row(name: str, result: dict, pages: int) -> str:
     rate = pages / result["wall"] if result["wall"] else 0.0
     ms = result["wall"] / pages * 1000 if pages else 0.0
     return (f"{name:<28}{result['wall']:9.1f}{result['cpu']:9.1f}{result['peak_mib']:11.0f}{pages:9d}{rate:10.0f}"
-            f"{ms:10.2f}  exit {result['exit']}  load {result['load'][0]:.1f}→{result['load'][1]:.1f}")
+            f"{ms:10.2f}  exit {result['exit']}  load {result['load'][0]:.1f}→{result['load'][1]:.1f}"
+            + (f"  (+{result['cpu_left']:.1f} s CPU in the background after it ended)" if result["cpu_left"] >= 0.05
+               else ""))
 
 
 def settle(work: Path, limit: float = 300) -> float:
