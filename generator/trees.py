@@ -109,7 +109,10 @@ class OutputState:
 
     def __exit__(self, *exc) -> None:
         for path in self._discarded:
-            self.retire(path)
+            try:
+                self.retire(path)
+            except OSError:  # it stays a work folder, which the next build sweeps
+                continue
         self._lock.close()  # releases the lock
         self._lock = None
 

@@ -138,8 +138,9 @@ class TreeWriter:
     def _create(self, target: str, relative: str, data: bytes) -> None:
         """A new file at target holding data. Created exclusively, so never through an
         existing file or link: whatever is in the way is cleared first, and so is a missing
-        folder made (tried after the creation fails: a file in a fresh tree takes four
-        system calls, not ten, which is seconds of kernel time for 92,000 files)."""
+        folder made: first in a new tree (_make_folder), after the creation fails in a spare,
+        whose folders are mostly there (tried, not tested for: a file takes four system calls,
+        not ten, which is seconds of kernel time for 92,000 files)."""
         self._touch(relative)
         if self._fresh:
             self._make_folder(os.path.dirname(target))
@@ -164,8 +165,9 @@ class TreeWriter:
 
     def _make_folder(self, folder: str) -> None:
         """In a new tree, a file's folder is made before the file, once per writer, rather
-        than found missing by a failed creation (an exception, and a lookup and a test
-        more per page: a fifth of the writing of 48,000 pages, each in a folder of its own)."""
+        than found missing by a failed creation (an exception, and a lookup and a test more
+        per page, each of 48,000 in a folder of its own: 20,000 pages took 0.57-0.74 s to
+        write this way, 0.68-0.84 s the other)."""
         if folder in self._folders:
             return
         try:

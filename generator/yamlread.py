@@ -149,7 +149,8 @@ def _nfc(value: str) -> str:
 
 def _build(next_event, rel: str, problems: Problems) -> Node | None:
     """The nodes of the events `next_event()` returns, until it returns None (the parser's
-    own get_event: a generator around it, yaml.parse, cost a fifth of the load)."""
+    own get_event: with a generator around it, yaml.parse, and the events' class names
+    compared, loading the provincial site took 6 % more CPU)."""
     root: Node | None = None
     stack: list[list] = []  # [container, pending key scalar or None, is a sequence]
     documents = 0
