@@ -99,6 +99,11 @@ def row(name: str, result: dict, pages: int) -> str:
                else ""))
 
 
+def deleting(work: Path) -> bool:
+    """Whether a build is deleting a retired tree or a work folder in the background."""
+    return any(work.glob(".old-*")) or any(work.glob(".*.zhuanlan/old-*"))
+
+
 def settle(work: Path, limit: float = 300) -> float:
     """Wait until the retired outputs that builds delete in the background are gone, and
     no process holds an output's lock (the spare `zhuanlan build` links after a full
@@ -106,11 +111,11 @@ def settle(work: Path, limit: float = 300) -> float:
     work; the seconds waited."""
     start = time.monotonic()
     deadline = start + limit
-    deleting = False
-    while time.monotonic() < deadline and (any(work.glob(".old-*")) or any(work.glob(".*.zhuanlan/old-*"))):
-        deleting = True
+    seen = False
+    while time.monotonic() < deadline and deleting(work):
+        seen = True
         time.sleep(0.5)
-    if deleting:  # the file system is not quiet (fsquiet.py)
+    if seen:  # the file system is not quiet (fsquiet.py)
         deleted()
     for lock in work.glob(".*.zhuanlan/lock"):
         with open(lock, "a+b") as handle:
@@ -122,10 +127,13 @@ def measured(cmd: list[str], timeout: float, **kwargs) -> dict:
     """run_measured, with the 1-minute load average before and after, the seconds waited
     for earlier builds' background work before it, and then for a quiet file system
     (fsquiet.py: no mass deletion in the last minutes)."""
-    waited = settle(Path(cmd[cmd.index("--output") + 1]).parent if "--output" in cmd else Path(kwargs.get("cwd", ".")))
+    work = Path(cmd[cmd.index("--output") + 1]).parent if "--output" in cmd else Path(kwargs.get("cwd", "."))
+    waited = settle(work)
     quiet = wait_quiet()
     before = os.getloadavg()[0]
-    result = run_measured(cmd, timeout, **kwargs)
+    # what a build deletes in the background is looked for as it ends: it is waited for (measure.py) before
+    # settle() would look; a deletion done within moments (Pelican's work folder) may end unseen
+    result = run_measured(cmd, timeout, at_exit=lambda: deleting(work) and deleted(), **kwargs)
     result["load"] = (before, os.getloadavg()[0])
     result["waited"], result["quiet"] = waited, quiet
     return result

@@ -13,6 +13,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Callable
 
 REPO = Path(__file__).resolve().parent.parent
 PR_SET_CHILD_SUBREAPER = 36
@@ -41,7 +42,9 @@ def _reap_left() -> float:
     return used
 
 
-def run_measured(cmd: list[str], timeout: float, cwd: Path = REPO, env: dict | None = None) -> dict:
+def run_measured(cmd: list[str], timeout: float, cwd: Path = REPO, env: dict | None = None,
+                 at_exit: Callable[[], object] | None = None) -> dict:
+    """`at_exit` is called when the command has ended, before what it left running is waited for."""
     with tempfile.TemporaryFile() as out:
         t0 = time.perf_counter()
         try:
@@ -68,6 +71,8 @@ def run_measured(cmd: list[str], timeout: float, cwd: Path = REPO, env: dict | N
         wall = time.perf_counter() - t0
         code = os.waitstatus_to_exitcode(status)
         proc.returncode = code  # reaped by wait4; keep Popen from polling again
+        if at_exit is not None:
+            at_exit()
         left = _reap_left()
         out.seek(0)
         text = out.read().decode("utf-8", errors="replace")

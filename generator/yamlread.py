@@ -199,18 +199,14 @@ def _build(next_event, rel: str, problems: Problems) -> Node | None:
 
 
 def _attach(frame: list, node: Node, rel: str, problems: Problems) -> None:
-    container = frame[0]
-    if isinstance(container, Sequence):
-        container.items.append(node)
-        return
+    """node into the mapping of frame, as the value of its pending key; with no key
+    pending, node is a list or a mapping where a key must be (_build sets a scalar key)."""
     key = frame[1]
     if key is None:
-        if not isinstance(node, Scalar):
-            problems.add("E103", rel, node.line, node.col, detail="字段名只能是文字，不能是列表或映射")
-            raise Refused
-        frame[1] = node
-        return
+        problems.add("E103", rel, node.line, node.col, detail="字段名只能是文字，不能是列表或映射")
+        raise Refused
     frame[1] = None
+    container = frame[0]
     first = container.items.get(key.value)
     if first is not None:
         problems.add("E105", rel, key.line, key.col, key=key.value,
