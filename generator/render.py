@@ -22,19 +22,18 @@ from .collector import paused
 from .deferred import Deferred, made
 from .fingerprint import global_digest, key_fingerprint, page_fingerprint
 from .forking import forked_map
-from .theme import environment
+from .theme import environment, page_template
 from .writer import TreeWriter
 
 
 BLOCK = 64  # pages a worker takes at a time
 
 
-def _render_blocks(taken, site, specs: list, todo: list[int], writer: TreeWriter) -> tuple:
-    """Render and write the specs of todo, a block at a time, while blocks are left: `taken`
-    (a shared counter) is how many the workers took. (stamps, touched folders)."""
-    env = environment(site)
+def _render_blocks(taken, templates: dict, specs: list, todo: list[int], writer: TreeWriter) -> tuple:
+    """Render and write the specs of todo with `templates` (by name), a block at a time, while
+    blocks are left: `taken` (a shared counter) is how many the workers took. (stamps, touched
+    folders)."""
     writer = TreeWriter(writer.staging, writer.previous, writer.previous_seal)
-    templates: dict = {}
     while True:
         with taken.get_lock():
             first = taken.value
@@ -45,8 +44,6 @@ def _render_blocks(taken, site, specs: list, todo: list[int], writer: TreeWriter
             path, template, context = specs[number]
             context = made(context)
             name = urls.output_file(path)
-            if template not in templates:
-                templates[template] = env.get_template(template)
             text = templates[template].render(output_file=name, root="../" * name.count("/"), **context)
             writer.write(name, text.encode("utf-8"))
 
@@ -71,8 +68,10 @@ def render_pages(site, specs: list, writer: TreeWriter, workers: int = 2, kept: 
             if not writer.reuse(name, print_, kept, before):
                 todo.append(number)
     count = workers if len(todo) >= 400 else 1
+    env = environment(site)  # compiled here, once, not by each worker
+    templates = {name: page_template(env, name) for name in sorted({specs[number][1] for number in todo})}
     taken = multiprocessing.Value("q", 0)  # shared with the workers: each takes the next block when done with one
-    results = forked_map(lambda _index: _render_blocks(taken, site, specs, todo, writer), count, count)
+    results = forked_map(lambda _index: _render_blocks(taken, templates, specs, todo, writer), count, count)
     for stamps, touched in results:
         writer.merge(stamps, touched)
     return fingerprints

@@ -73,17 +73,29 @@ def _load_site(root: Path, use_cache: bool, workers: int) -> tuple[Site, Problem
         if not files[role]:
             problems.add("E111", name, 0, 0, name=name)
 
-    def read(role: str, read_root, markdown: bool = False, context: str = "", workers: int = 1) -> list:
+    def read_roles(roles: dict, markdown: bool = False, context: str = "", workers: int = 1) -> dict[str, list]:
+        """The payloads of each role's files ({role: read_root}), read together: shared out to
+        the workers at once, so that none waits for the last file of one role."""
+        readers = {rel: read_root for role, read_root in roles.items() for rel in files[role]}
+
         def make_compute(rel: str):
+            read_root = readers[rel]
             return _reader(rel, lambda parsed: read_root(parsed, rel, parsed.problems), markdown)
 
-        payloads = []
-        for result in cache.read_many(files[role], context, make_compute, problems, workers):
-            if not result.ok:
-                site.incomplete.add(role)
-            elif result.payload is not None:
-                payloads.append(result.payload)
+        results = iter(cache.read_many([rel for role in roles for rel in files[role]], context, make_compute,
+                                       problems, workers))
+        payloads: dict[str, list] = {}
+        for role in roles:
+            payloads[role] = []
+            for result in (next(results) for _rel in files[role]):
+                if not result.ok:
+                    site.incomplete.add(role)
+                elif result.payload is not None:
+                    payloads[role].append(result.payload)
         return payloads
+
+    def read(role: str, read_root, markdown: bool = False, context: str = "") -> list:
+        return read_roles({role: read_root}, markdown, context)[role]
 
     settings = next(iter(read("settings", lambda p, rel, pr: (load_settings(p.root, rel, pr),
                                                                 fragment_positions(p.root)))), None)
@@ -104,10 +116,12 @@ def _load_site(root: Path, use_cache: bool, workers: int) -> tuple[Site, Problem
             return kept
         return read_root
 
-    for batch in read("organizations", records("社会组织", load_organization), context=context, workers=workers):
+    batches = read_roles({"organizations": records("社会组织", load_organization),
+                          "projects": records("项目", load_project)}, context=context, workers=workers)
+    for batch in batches["organizations"]:
         for org in batch:
             _add_unique(org, site.organizations, problems)
-    for batch in read("projects", records("项目", load_project), context=context, workers=workers):
+    for batch in batches["projects"]:
         for project in batch:
             _add_unique(project, site.projects, problems)
     for section in SECTIONS:
