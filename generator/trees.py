@@ -146,7 +146,7 @@ class OutputState:
     def new_staging(self, inspection: Inspection | None) -> Staging:
         """The spare, taken over as the staging tree with what `inspection` found trusted
         (its untrusted entries removed); else an empty folder."""
-        root = Path(tempfile.mkdtemp(prefix="build-", dir=self.folder))
+        root = tree_root(self.folder, "build-")
         spare = self.folder / "spare"
         (self.folder / "spare.seal").unlink(missing_ok=True)
         if inspection is None:
@@ -223,7 +223,7 @@ class OutputState:
         seal = self.output_seal()
         if seal is None:
             return None
-        work = Path(tempfile.mkdtemp(prefix="spare-", dir=self.folder))
+        work = tree_root(self.folder, "spare-")
         made = link_tree(self.output, seal, work)
         write_seal(self.folder / "spare.seal", made)
         os.replace(work, spare)
@@ -251,6 +251,17 @@ class OutputState:
 
     def has_sealed_spare(self) -> bool:
         return os.path.lexists(self.folder / "spare") and (self.folder / "spare.seal").is_file()
+
+
+def tree_root(folder: Path, prefix: str) -> Path:
+    """A new empty folder in `folder` for a tree that may become the output, open to others
+    as a plain mkdir makes it (mkdtemp's is its owner's only: published with `rsync -a`, the
+    column would refuse every page to a web server running as another user)."""
+    root = Path(tempfile.mkdtemp(prefix=prefix, dir=folder))
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(root, 0o777 & ~mask)
+    return root
 
 
 def prepare_spare(output: Path) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import stat
 import subprocess
 import sys
 import threading
@@ -201,6 +202,26 @@ def test_the_output_is_a_real_folder_and_the_spare_shares_its_unchanged_files(sa
     assert tree(spare) == tree(out)
     page = "policies/sample-provincial-plan/index.html"
     assert (spare / page).stat().st_ino == (out / page).stat().st_ino  # linked, not copied
+
+
+@pytest.mark.parametrize("mask", [0o022, 0o027])
+def test_the_output_is_as_open_to_others_as_the_umask_makes_folders_so_a_web_server_can_read_it(tmp_path, mask):
+    """Published with `rsync -a output/ …`, the output's own folder's mode is copied too: built
+    by mkdtemp (its owner's only), the web server would be refused every page. Each tree that
+    becomes the output (the first build's, then spares taken over as staging trees) is as a
+    plain mkdir makes it, and so is everything in it."""
+    site = copy_sample_site(tmp_path / "site")
+    out = tmp_path / "out"
+    old = os.umask(mask)
+    try:
+        for number in range(3):
+            edit_offer(site, f"乡村互助养老服务站护理员培训（第 {number} 版）")
+            assert run_cli("build", "--site", str(site), "--output", str(out))[0] == 0
+            entries = [out, *out.rglob("*")]
+            assert {stat.S_IMODE(p.lstat().st_mode) for p in entries if p.is_dir()} == {0o777 & ~mask}
+            assert {stat.S_IMODE(p.lstat().st_mode) for p in entries if p.is_file()} == {0o666 & ~mask}
+    finally:
+        os.umask(old)
 
 
 def test_a_file_edited_by_hand_in_the_output_is_not_trusted_and_is_rewritten(sample, tmp_path):
