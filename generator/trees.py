@@ -146,7 +146,7 @@ class OutputState:
     def new_staging(self, inspection: Inspection | None) -> Staging:
         """The spare, taken over as the staging tree with what `inspection` found trusted
         (its untrusted entries removed); else an empty folder."""
-        root = tree_root(self.folder, "build-")
+        root = open_to_others(Path(tempfile.mkdtemp(prefix="build-", dir=self.folder)))
         spare = self.folder / "spare"
         (self.folder / "spare.seal").unlink(missing_ok=True)
         if inspection is None:
@@ -155,6 +155,7 @@ class OutputState:
             return Staging(root)
         os.rmdir(root)
         os.replace(spare, root)  # ours now: if this build dies, the next one sweeps it
+        open_to_others(root)  # a spare an earlier version made is its owner's only
         for relative in inspection.untrusted:
             remove(root / relative)
         return Staging(root, inspection.seal, inspection.untrusted)
@@ -223,7 +224,7 @@ class OutputState:
         seal = self.output_seal()
         if seal is None:
             return None
-        work = tree_root(self.folder, "spare-")
+        work = open_to_others(Path(tempfile.mkdtemp(prefix="spare-", dir=self.folder)))
         made = link_tree(self.output, seal, work)
         write_seal(self.folder / "spare.seal", made)
         os.replace(work, spare)
@@ -253,15 +254,14 @@ class OutputState:
         return os.path.lexists(self.folder / "spare") and (self.folder / "spare.seal").is_file()
 
 
-def tree_root(folder: Path, prefix: str) -> Path:
-    """A new empty folder in `folder` for a tree that may become the output, open to others
-    as a plain mkdir makes it (mkdtemp's is its owner's only: published with `rsync -a`, the
-    column would refuse every page to a web server running as another user)."""
-    root = Path(tempfile.mkdtemp(prefix=prefix, dir=folder))
+def open_to_others(folder: Path) -> Path:
+    """folder, its mode made what a plain mkdir gives it. A tree that becomes the output must
+    not keep mkdtemp's (its owner's only): published with `rsync -a`, the column's folder would
+    take it, and a web server running as another user would refuse every page."""
     mask = os.umask(0)
     os.umask(mask)
-    os.chmod(root, 0o777 & ~mask)
-    return root
+    os.chmod(folder, 0o777 & ~mask)
+    return folder
 
 
 def prepare_spare(output: Path) -> bool:

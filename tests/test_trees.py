@@ -209,12 +209,16 @@ def test_the_output_is_as_open_to_others_as_the_umask_makes_folders_so_a_web_ser
     """Published with `rsync -a output/ …`, the output's own folder's mode is copied too: built
     by mkdtemp (its owner's only), the web server would be refused every page. Each tree that
     becomes the output (the first build's, then spares taken over as staging trees) is as a
-    plain mkdir makes it, and so is everything in it."""
+    plain mkdir makes it, and so is everything in it, also where an earlier version left the
+    output and its spare their owner's only."""
     site = copy_sample_site(tmp_path / "site")
     out = tmp_path / "out"
     old = os.umask(mask)
     try:
         for number in range(3):
+            if number == 2:
+                for root in (out, trees.state_folder(out) / "spare"):
+                    os.chmod(root, 0o700)
             edit_offer(site, f"乡村互助养老服务站护理员培训（第 {number} 版）")
             assert run_cli("build", "--site", str(site), "--output", str(out))[0] == 0
             entries = [out, *out.rglob("*")]
