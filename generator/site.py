@@ -87,7 +87,7 @@ def _load_site(root: Path, use_cache: bool, workers: int) -> tuple[Site, Problem
         payloads: dict[str, list] = {}
         for role in roles:
             payloads[role] = []
-            for result in (next(results) for _rel in files[role]):
+            for _rel, result in zip(files[role], results):  # zip stops at the role's last file
                 if not result.ok:
                     site.incomplete.add(role)
                 elif result.payload is not None:
