@@ -53,8 +53,26 @@ def checkout(folder: Path, revision: str, into: Path) -> Path:
     prefix = git(folder, "rev-parse", "--show-prefix").decode().strip()
     archive = git(folder, "archive", "--format=tar", revision, "--", prefix or ".")
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(into, filter="data")
+        extract(tar, into)
     return into / prefix
+
+
+def extract(tar: tarfile.TarFile, into: Path) -> None:
+    """tar's content into `into`, nothing outside it. Through tarfile's "data" filter where
+    Python has it (3.11.4 and later); Debian 12's python3 is 3.11.2, which has not: there only
+    plain files and folders whose paths stay inside are taken, as their owner's to change and
+    everyone's to read. Links are left out (the loader refuses a link anyway, E112)."""
+    if hasattr(tarfile, "data_filter"):
+        tar.extractall(into, filter="data")
+        return
+    root = os.path.realpath(into)
+    members = []
+    for member in tar.getmembers():
+        target = os.path.realpath(os.path.join(root, member.name))
+        if (member.isfile() or member.isdir()) and os.path.commonpath([root, target]) == root and target != root:
+            member.mode = 0o755 if member.isdir() else 0o644
+            members.append(member)
+    tar.extractall(into, members=members)
 
 
 def records(site) -> dict[tuple[str, str], tuple[str, str, dict]]:
