@@ -146,16 +146,16 @@ class OutputState:
     def new_staging(self, inspection: Inspection | None) -> Staging:
         """The spare, taken over as the staging tree with what `inspection` found trusted
         (its untrusted entries removed); else an empty folder."""
-        root = open_to_others(Path(tempfile.mkdtemp(prefix="build-", dir=self.folder)))
+        root = Path(tempfile.mkdtemp(prefix="build-", dir=self.folder))
         spare = self.folder / "spare"
         (self.folder / "spare.seal").unlink(missing_ok=True)
         if inspection is None:
             if os.path.lexists(spare):
                 self.retire(spare)
-            return Staging(root)
+            return Staging(open_to_others(root))
         os.rmdir(root)
         os.replace(spare, root)  # ours now: if this build dies, the next one sweeps it
-        open_to_others(root)  # a spare an earlier version made is its owner's only
+        open_to_others(root)  # every output passes here; a spare's root is mkdtemp's too
         for relative in inspection.untrusted:
             remove(root / relative)
         return Staging(root, inspection.seal, inspection.untrusted)
@@ -224,7 +224,7 @@ class OutputState:
         seal = self.output_seal()
         if seal is None:
             return None
-        work = open_to_others(Path(tempfile.mkdtemp(prefix="spare-", dir=self.folder)))
+        work = Path(tempfile.mkdtemp(prefix="spare-", dir=self.folder))
         made = link_tree(self.output, seal, work)
         write_seal(self.folder / "spare.seal", made)
         os.replace(work, spare)
