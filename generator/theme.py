@@ -9,6 +9,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, pas
 from markupsafe import Markup, escape
 
 from .markup import render_markdown
+from .template_code import ThemeEnvironment
 from .theme_items import ItemRenderer, record_path
 
 THEME = Path(__file__).resolve().parent.parent / "theme"
@@ -133,8 +134,8 @@ def page_template(env: Environment, name: str) -> Template:
 
 
 def environment(site) -> Environment:
-    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=StrictUndefined,
-                      trim_blocks=True, lstrip_blocks=True, auto_reload=False)
+    env = ThemeEnvironment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=StrictUndefined,
+                           trim_blocks=True, lstrip_blocks=True, auto_reload=False)
     env.globals.update(theme_globals(site))
     env.globals["part"].environment = env
     env.filters["markdown"] = lambda text, top=2: Markup(render_markdown(text, top))
