@@ -22,7 +22,7 @@ from .collector import paused
 from .deferred import Deferred, made
 from .fingerprint import global_digest, key_fingerprint, page_fingerprint
 from .forking import forked_map
-from .theme import environment, page_template
+from .theme import environment
 from .writer import TreeWriter
 
 
@@ -69,7 +69,7 @@ def render_pages(site, specs: list, writer: TreeWriter, workers: int = 2, kept: 
                 todo.append(number)
     count = workers if len(todo) >= 400 else 1
     env = environment(site)  # compiled here, once, not by each worker
-    templates = {name: page_template(env, name) for name in sorted({specs[number][1] for number in todo})}
+    templates = {name: env.get_template(name) for name in sorted({specs[number][1] for number in todo})}
     taken = multiprocessing.Value("q", 0)  # shared with the workers: each takes the next block when done with one
     results = forked_map(lambda _index: _render_blocks(taken, templates, specs, todo, writer), count, count)
     for stamps, touched in results:

@@ -108,7 +108,8 @@ class ThemeCode(CodeGenerator):
 
 
 class ThemeEnvironment(Environment):
-    """The theme's environment: its templates compile with ThemeCode."""
+    """The theme's environment: its templates compile with ThemeCode, and keep their
+    globals in a plain dict."""
 
     code_generator_class = ThemeCode
 
@@ -116,3 +117,14 @@ class ThemeEnvironment(Environment):
         super().__init__(*args, **options)
         self.examined: dict[tuple, object] = {}  # the globals compiled calls were made for (ThemeCode)
         self.escaped = escaped
+
+    def make_globals(self, d: dict | None) -> dict:
+        """A template's globals, its own over the environment's, as one plain dict. Jinja2
+        makes a ChainMap of the two, so that globals set later reach templates loaded
+        before; every render copies it into the page's context, and every import
+        (`{% from "macros.html" import pager %}`) compares its keys with the page's, both
+        key by key in Python: a record page rendered in 0.127 ms against 0.111 with a
+        dict (with Jinja2's own code), a listing page in 0.107 against 0.092 ms (with
+        ours). The theme sets every global before its first template is loaded
+        (theme.environment)."""
+        return {**self.globals, **(d or {})}

@@ -18,7 +18,7 @@ from generator.matchindex import cached_matches
 from generator.search_stage import search_page
 from generator.site import load_site
 from generator.template_code import ThemeEnvironment
-from generator.theme import environment, page_template
+from generator.theme import environment
 from generator.views_places import place_pages
 from generator.views_records import listing_pages, record_pages
 from support import SITEURL, build_sample
@@ -41,7 +41,7 @@ def test_every_page_of_the_sample_site_is_what_jinja2s_own_code_renders(built):
         "demand.html", "offer.html", "org.html", "listing.html", "region.html", "regions.html", "field.html"}
     for path, template, context in specs:
         name = urls.output_file(path)
-        text = page_template(plain, template).render(output_file=name, root="../" * name.count("/"), **made(context))
+        text = plain.get_template(template).render(output_file=name, root="../" * name.count("/"), **made(context))
         assert (built / name).read_text(encoding="utf-8") == text, name
 
 
@@ -61,7 +61,7 @@ def test_a_record_page_calls_no_global_through_jinja2s_general_call(built, monke
 
     monkeypatch.setattr(jinja2.runtime.Context, "call", counted)
     name = urls.output_file(path)
-    text = page_template(environment(site), template).render(output_file=name, root="../" * name.count("/"),
+    text = environment(site).get_template(template).render(output_file=name, root="../" * name.count("/"),
                                                               **made(context))
     assert "承接" in text or "推荐对接" in text
     assert globals_called == []
