@@ -39,6 +39,7 @@ from .search_docs import KIND_NAMES, STATUS_NAMES, SearchDoc, fold
 VERSION = 3  # 3: positions count from the start of the title or of the body
 SHARD_TARGET = 12_000  # bytes of small lists per shard, on average
 BIG_LIST = 8_000  # a posting list at least this long gets a file of its own
+_ENCODE_DOC = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=(",", ":")).encode
 _RUNS = re.compile(r"\S{2,}")
 _BITS = [1 << (n % 7) | 256 << (n % 8) for n in range(56)]
 _VARINT = [bytes([n]) if n < 128 else bytes([(n & 127) | 128, n >> 7]) for n in range(1 << 14)]
@@ -184,7 +185,7 @@ def filter_values(docs: list[SearchDoc], field_slugs: dict[str, str]) -> dict[st
 def doc_file(doc: SearchDoc) -> bytes:
     record = {"u": doc.path, "t": doc.title, "k": KIND_NAMES[doc.kind], "p": doc.place, "f": doc.fields,
               "s": STATUS_NAMES.get(doc.status, ""), "d": doc.date.isoformat() if doc.date else "", "b": doc.body}
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return _ENCODE_DOC(record).encode("utf-8")
 
 
 def filter_files(docs: list[SearchDoc], field_slugs: dict[str, str]) -> tuple[dict[str, bytes], dict[str, list[str]]]:
