@@ -25,28 +25,28 @@ THRESHOLD = 0.5
 LEFT_OUT = ("closed", "completed")
 
 
-def bigrams(text: str) -> frozenset[str]:
-    chars = [ch for ch in unicodedata.normalize("NFKC", text) if unicodedata.category(ch)[0] in "LN"]
-    return frozenset(a + b for a, b in zip(chars, chars[1:]))
+def _county_bigrams(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct character pairs of each text, NFKC-normalized, letters and numbers only
+    (what is left out joins its neighbours): (rows, pairs), one entry per text and pair,
+    a pair as its two code points in one number. All texts of a county at once, with numpy."""
+    normal = [unicodedata.normalize("NFKC", text) for text in texts]
+    points = np.frombuffer("\n".join(normal).encode("utf-32-le"), dtype=np.uint32)  # "\n": never kept
+    rows = np.repeat(np.arange(len(normal), dtype=np.int64), [len(text) + 1 for text in normal])[:len(points)]
+    distinct, where = np.unique(points, return_inverse=True)
+    kept = np.array([unicodedata.category(chr(point))[0] in "LN" for point in distinct.tolist()], dtype=bool)
+    chosen = kept[where.reshape(-1)]
+    points, rows = points[chosen].astype(np.int64), rows[chosen]
+    inside = rows[:-1] == rows[1:]  # the next kept character is of the same text
+    keys = np.unique(rows[:-1][inside] << 42 | points[:-1][inside] << 21 | points[1:][inside])
+    return keys >> 42, keys & ((1 << 42) - 1)  # code points are below 2**21
 
 
-def similarity(a: frozenset[str], b: frozenset[str]) -> float:
-    if not a or not b:
-        return 0.0
-    shared = len(a & b)
-    return shared / (len(a) + len(b) - shared)
-
-
-def _shared_counts(grams: list[frozenset[str]]) -> np.ndarray:
-    """How many bigrams each pair of texts shares: one sparse product (texts x bigrams)."""
+def _shared_counts(count: int, rows: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+    """How many pairs each two texts share: one sparse product (texts x pairs)."""
     from scipy import sparse  # here: a build without match work never imports scipy
-    columns: dict[str, int] = {}
-    rows, cols = [], []
-    for row, found in enumerate(grams):
-        for gram in found:
-            rows.append(row)
-            cols.append(columns.setdefault(gram, len(columns)))
-    marks = sparse.csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, cols)), shape=(len(grams), len(columns)))
+    _distinct, columns = np.unique(pairs, return_inverse=True)
+    marks = sparse.csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, columns.reshape(-1))),
+                              shape=(count, len(_distinct)))
     return (marks @ marks.T).toarray()
 
 
@@ -75,17 +75,19 @@ def check_duplicates(site, problems, known: dict[str, list] | None = None) -> di
 
 def _pairs(group: list) -> list[tuple[int, int, int]]:
     """(later, earlier, percent similar) of each demand of a county (sorted by date, then
-    id) that nearly repeats an earlier one: the first such earlier one."""
-    grams = [bigrams(d.title + d.summary) for d in group]
-    shared = _shared_counts(grams)
-    sizes = np.array([len(g) for g in grams], dtype=np.float64)
+    id) that nearly repeats an earlier one: the first such earlier one. Similar: the
+    Jaccard similarity of their character pairs, shared / (size a + size b - shared)."""
+    rows, grams = _county_bigrams([d.title + d.summary for d in group])
+    shared = _shared_counts(len(group), rows, grams)
+    sizes = np.bincount(rows, minlength=len(group))
     # similarity >= THRESHOLD  <=>  shared * (1 + THRESHOLD) >= THRESHOLD * (size a + size b): only
     # pairs passing that (with a margin for rounding) are measured exactly, in the same order as before
     close = (shared > 0) & (shared * (1 + THRESHOLD) >= THRESHOLD * (sizes[:, None] + sizes[None, :]) - 1e-9)
     pairs = []
     for later in range(1, len(group)):
         for earlier in np.flatnonzero(close[later, :later]).tolist():
-            value = similarity(grams[later], grams[earlier])
+            both = int(shared[later, earlier])
+            value = both / (int(sizes[later]) + int(sizes[earlier]) - both)
             if value >= THRESHOLD:
                 pairs.append((later, earlier, int(value * 100)))
                 break
