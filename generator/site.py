@@ -73,14 +73,16 @@ def _load_site(root: Path, use_cache: bool, workers: int) -> tuple[Site, Problem
         if not files[role]:
             problems.add("E111", name, 0, 0, name=name)
 
-    def read_roles(roles: dict, markdown: bool = False, context: str = "", workers: int = 1) -> dict[str, list]:
+    def read_roles(roles: dict, context: str = "", workers: int = 1) -> dict[str, list]:
         """The payloads of each role's files ({role: read_root}), read together: shared out to
-        the workers at once, so that none waits for the last file of one role."""
+        the workers at once, so that none waits for the last file of one role. The files of
+        a section (SECTIONS) are Markdown with front matter."""
         readers = {rel: read_root for role, read_root in roles.items() for rel in files[role]}
+        markdown = {rel for role in roles if role in SECTIONS for rel in files[role]}
 
         def make_compute(rel: str):
             read_root = readers[rel]
-            return _reader(rel, lambda parsed: read_root(parsed, rel, parsed.problems), markdown)
+            return _reader(rel, lambda parsed: read_root(parsed, rel, parsed.problems), rel in markdown)
 
         results = iter(cache.read_many([rel for role in roles for rel in files[role]], context, make_compute,
                                        problems, workers))
@@ -94,8 +96,8 @@ def _load_site(root: Path, use_cache: bool, workers: int) -> tuple[Site, Problem
                     payloads[role].append(result.payload)
         return payloads
 
-    def read(role: str, read_root, markdown: bool = False, context: str = "") -> list:
-        return read_roles({role: read_root}, markdown, context)[role]
+    def read(role: str, read_root) -> list:
+        return read_roles({role: read_root})[role]
 
     settings = next(iter(read("settings", lambda p, rel, pr: (load_settings(p.root, rel, pr),
                                                                 fragment_positions(p.root)))), None)
@@ -116,8 +118,16 @@ def _load_site(root: Path, use_cache: bool, workers: int) -> tuple[Site, Problem
             return kept
         return read_root
 
+    def page(section: str):
+        def read_root(parsed, rel, local):
+            slug = rel.rsplit("/", 1)[-1][:-3]
+            return load_page(section, slug, parsed.root, parsed.body or "", parsed.body_line, rel, local,
+                             site.vocabulary)
+        return read_root
+
     batches = read_roles({"organizations": records("社会组织", load_organization),
-                          "projects": records("项目", load_project)}, context=context, workers=workers)
+                          "projects": records("项目", load_project),
+                          **{section: page(section) for section in SECTIONS}}, context=context, workers=workers)
     for batch in batches["organizations"]:
         for org in batch:
             _add_unique(org, site.organizations, problems)
@@ -125,11 +135,7 @@ def _load_site(root: Path, use_cache: bool, workers: int) -> tuple[Site, Problem
         for project in batch:
             _add_unique(project, site.projects, problems)
     for section in SECTIONS:
-        def read_page(parsed, rel, local, section=section):
-            slug = rel.rsplit("/", 1)[-1][:-3]
-            return load_page(section, slug, parsed.root, parsed.body or "", parsed.body_line, rel, local,
-                             site.vocabulary)
-        site.pages[section] = read(section, read_page, markdown=True, context=context)
+        site.pages[section] = batches[section]
     check_references(site, problems)
     known = cache.load_named("duplicates")
     found = check_duplicates(site, problems, known if isinstance(known, dict) else None)
