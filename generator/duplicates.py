@@ -44,9 +44,9 @@ def _county_bigrams(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
 def _shared_counts(count: int, rows: np.ndarray, pairs: np.ndarray) -> np.ndarray:
     """How many pairs each two texts share: one sparse product (texts x pairs)."""
     from scipy import sparse  # here: a build without match work never imports scipy
-    _distinct, columns = np.unique(pairs, return_inverse=True)
+    distinct, columns = np.unique(pairs, return_inverse=True)
     marks = sparse.csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, columns.reshape(-1))),
-                              shape=(count, len(_distinct)))
+                              shape=(count, len(distinct)))
     return (marks @ marks.T).toarray()
 
 
