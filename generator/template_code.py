@@ -68,18 +68,20 @@ class ThemeCode(CodeGenerator):
         examined = self._examined_global(node, frame)
         if examined is None:
             return super().visit_Call(node, frame, forward_caller=forward_caller)
-        key, passed = examined
+        ref, key, passed = examined
         general = self._captured(lambda: super(ThemeCode, self).visit_Call(node, frame, forward_caller=forward_caller))
         arguments = self._captured(lambda: self.signature(node, frame, {"caller": "caller"} if forward_caller else None))
-        arguments = "context" + arguments if passed == "context" else arguments.removeprefix(", ")
-        ref = frame.symbols.ref(node.node.name)
-        unset = [name for name, inside in (("_loop_vars", frame.loop_frame), ("_block_vars", frame.block_frame))
-                 if inside and passed == "context"]
-        test = " and ".join([f"{ref} is environment.examined[{key!r}]"] + [f"not {name}" for name in unset])
-        self.write(f"({ref}({arguments}) if {test} else {general})")
+        test = [f"{ref} is environment.examined[{key!r}]"]
+        if passed == "context":  # what a loop or block set goes to Jinja2's call, in a context made for it
+            arguments = "context" + arguments
+            test += [f"not {name}" for name, inside in (("_loop_vars", frame.loop_frame),
+                                                        ("_block_vars", frame.block_frame)) if inside]
+        else:
+            arguments = arguments.removeprefix(", ")
+        self.write(f"({ref}({arguments}) if {' and '.join(test)} else {general})")
 
-    def _examined_global(self, node: nodes.Call, frame) -> tuple[tuple, str] | None:
-        """(key, what it is passed) for a call of a global by a name that the template
+    def _examined_global(self, node: nodes.Call, frame) -> tuple[str, tuple, str] | None:
+        """(the name's reference, key, what it is passed) for a call of a global by a name that the template
         resolves from the page's context; the global is kept in environment.examined
         under the key, for the call to check that the name still holds it."""
         if self.environment.is_async or self.environment.sandboxed or type(node.node) is not nodes.Name:
@@ -94,7 +96,7 @@ class ThemeCode(CodeGenerator):
             return None
         key = (name, passed)
         self.environment.examined.setdefault(key, value)  # a global set anew after: its calls are general
-        return key, passed
+        return ref, key, passed
 
     def _captured(self, write) -> str:
         """What write() writes, as text (an expression's parts: no line breaks pending)."""
